@@ -1,0 +1,14 @@
+// Listing cursors: the last listing key seen, opaque to clients.
+import { ValidationError } from '../errors.js';
+
+export function encodeCursor(listingKey: string): string {
+  return Buffer.from(listingKey, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[0-9a-z]+$/.test(key)) {
+    throw new ValidationError('The cursor is not one this API gave out.', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+  return key;
+}

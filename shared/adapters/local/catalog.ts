@@ -1,0 +1,157 @@
+// The table port on SQLite: parties, press keys, statements (+ outbox), subscribers and the send ledger.
+import type { StatementEvent } from '../../domain/events.js';
+import type { Party } from '../../domain/party.js';
+import type { PressKeyRecord } from '../../domain/press-key.js';
+import { type StatementSummary, listingKey, signatories } from '../../domain/statement.js';
+import type { Subscriber } from '../../domain/subscriber.js';
+import type {
+  IdempotencyRecord,
+  Page,
+  PartyRepository,
+  PressKeyRepository,
+  SendClaim,
+  SendLedger,
+  StatementRepository,
+  SubscriberRepository,
+} from '../../ports.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { Db } from './sqlite.js';
+
+type JsonRow = { json: string };
+
+export class SqlitePartyRepository implements PartyRepository {
+  constructor(private readonly db: Db) {}
+  async put(party: Party) {
+    this.db.prepare('INSERT INTO parties (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(party.id, JSON.stringify(party));
+  }
+  async get(id: string) {
+    const row = this.db.prepare('SELECT json FROM parties WHERE id = ?').get(id) as JsonRow | undefined;
+    return row ? (JSON.parse(row.json) as Party) : undefined;
+  }
+  async list() {
+    return (this.db.prepare('SELECT json FROM parties ORDER BY id').all() as JsonRow[]).map((r) => JSON.parse(r.json) as Party);
+  }
+}
+
+type KeyRow = { key_id: string; party: string; secret_hash: string; created_at: string; revoked_at: string | null };
+const keyRecord = (r: KeyRow): PressKeyRecord => ({
+  keyId: r.key_id,
+  party: r.party,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+});
+
+export class SqlitePressKeyRepository implements PressKeyRepository {
+  constructor(private readonly db: Db) {}
+  async put(k: PressKeyRecord) {
+    this.db
+      .prepare('INSERT INTO press_keys (key_id, party, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)')
+      .run(k.keyId, k.party, k.secretHash, k.createdAt, k.revokedAt ?? null);
+  }
+  async get(keyId: string) {
+    const row = this.db.prepare('SELECT * FROM press_keys WHERE key_id = ?').get(keyId) as KeyRow | undefined;
+    return row ? keyRecord(row) : undefined;
+  }
+  async revoke(keyId: string, at: string) {
+    this.db.prepare('UPDATE press_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL').run(at, keyId);
+    return (await this.get(keyId)) !== undefined;
+  }
+  async listForParty(party: string) {
+    return (this.db.prepare('SELECT * FROM press_keys WHERE party = ? ORDER BY created_at').all(party) as KeyRow[]).map(keyRecord);
+  }
+}
+
+export class SqliteStatementRepository implements StatementRepository {
+  constructor(private readonly db: Db) {}
+
+  async reserveIdempotencyKey(r: IdempotencyRecord) {
+    this.db
+      .prepare('INSERT INTO idempotency_keys (party, key, fingerprint, statement_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(r.party, r.key, r.fingerprint, r.statementId);
+    const row = this.db
+      .prepare('SELECT fingerprint, statement_id FROM idempotency_keys WHERE party = ? AND key = ?')
+      .get(r.party, r.key) as { fingerprint: string; statement_id: string };
+    return { party: r.party, key: r.key, fingerprint: row.fingerprint, statementId: row.statement_id };
+  }
+
+  async create(summary: StatementSummary, event: StatementEvent) {
+    const key = listingKey(summary);
+    const insert = this.db.transaction(() => {
+      const result = this.db
+        .prepare('INSERT INTO statements (id, listing_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(summary.id, key, JSON.stringify(summary));
+      if (result.changes === 0) return false;
+      const link = this.db.prepare('INSERT INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
+      for (const party of signatories(summary)) link.run(party, key, summary.id);
+      this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+      return true;
+    });
+    return insert.immediate();
+  }
+
+  async get(id: string) {
+    const row = this.db.prepare('SELECT json FROM statements WHERE id = ?').get(id) as JsonRow | undefined;
+    return row ? (JSON.parse(row.json) as StatementSummary) : undefined;
+  }
+
+  async list(q: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>> {
+    const before = q.cursor ? decodeCursor(q.cursor) : '\uffff';
+    const rows = (
+      q.party
+        ? this.db
+            .prepare(
+              `SELECT s.listing_key, s.json FROM statement_parties p JOIN statements s ON s.id = p.statement_id
+               WHERE p.party = ? AND p.listing_key < ? ORDER BY p.listing_key DESC LIMIT ?`,
+            )
+            .all(q.party, before, q.limit + 1)
+        : this.db
+            .prepare('SELECT listing_key, json FROM statements WHERE listing_key < ? ORDER BY listing_key DESC LIMIT ?')
+            .all(before, q.limit + 1)
+    ) as Array<{ listing_key: string; json: string }>;
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => JSON.parse(r.json) as StatementSummary),
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.listing_key) } : {}),
+    };
+  }
+}
+
+export class SqliteSubscriberRepository implements SubscriberRepository {
+  constructor(private readonly db: Db) {}
+  async put(s: Subscriber) {
+    this.db.prepare('INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(s.id, JSON.stringify(s));
+  }
+  async get(id: string) {
+    const row = this.db.prepare('SELECT json FROM subscribers WHERE id = ?').get(id) as JsonRow | undefined;
+    return row ? (JSON.parse(row.json) as Subscriber) : undefined;
+  }
+  async list() {
+    return (this.db.prepare('SELECT json FROM subscribers ORDER BY id').all() as JsonRow[]).map((r) => JSON.parse(r.json) as Subscriber);
+  }
+}
+
+export class SqliteSendLedger implements SendLedger {
+  constructor(private readonly db: Db) {}
+  async claim(statementId: string, version: number, subscriberId: string): Promise<SendClaim> {
+    const r = this.db
+      .prepare("INSERT INTO send_ledger (statement_id, version, subscriber_id, status) VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING")
+      .run(statementId, version, subscriberId);
+    if (r.changes === 1) return 'claimed';
+    const row = this.db
+      .prepare('SELECT status FROM send_ledger WHERE statement_id = ? AND version = ? AND subscriber_id = ?')
+      .get(statementId, version, subscriberId) as { status: 'pending' | 'sent' };
+    return row.status;
+  }
+  async markSent(statementId: string, version: number, subscriberId: string) {
+    this.db
+      .prepare("UPDATE send_ledger SET status = 'sent' WHERE statement_id = ? AND version = ? AND subscriber_id = ?")
+      .run(statementId, version, subscriberId);
+  }
+  async release(statementId: string, version: number, subscriberId: string) {
+    this.db
+      .prepare("DELETE FROM send_ledger WHERE statement_id = ? AND version = ? AND subscriber_id = ? AND status = 'pending'")
+      .run(statementId, version, subscriberId);
+  }
+}

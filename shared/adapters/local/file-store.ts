@@ -1,0 +1,50 @@
+// ObjectStore on the file system: atomic writes (temp file, fsync, rename) under one root folder.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomToken } from '../../domain/ids.js';
+import type { ObjectStore } from '../../ports.js';
+
+export class FileObjectStore implements ObjectStore {
+  constructor(readonly root: string) {}
+
+  private pathOf(key: string): string {
+    const normalized = path.posix.normalize(key).replace(/^\/+/, '');
+    if (normalized.startsWith('..') || normalized === '' || normalized === '.') throw new Error(`unsafe object key "${key}"`);
+    return path.join(this.root, normalized);
+  }
+
+  async put(key: string, body: string | Uint8Array, _contentType: string): Promise<void> {
+    const target = this.pathOf(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomToken(6)}.tmp`;
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, target);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await fs.readFile(this.pathOf(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const entries = await fs.readdir(this.root, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    });
+    return entries
+      .filter((e) => e.isFile() && !e.name.endsWith('.tmp'))
+      .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .filter((k) => k.startsWith(prefix))
+      .sort();
+  }
+}

@@ -1,0 +1,132 @@
+// Durable queues in SQLite: the outbox relay, visibility timeouts, retries with backoff and dead letters.
+import { type ConsumerName, StatementEvent } from '../../domain/events.js';
+import type { EventPublisher } from '../../ports.js';
+import type { Db } from './sqlite.js';
+
+export interface QueueSettings {
+  visibilityTimeoutMs: number;
+  maxAttempts: number;
+  /** Backoff after the n-th failed attempt: base * 2^(n-1), capped. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
+  visibilityTimeoutMs: 30_000,
+  maxAttempts: 5,
+  backoffBaseMs: 500,
+  backoffMaxMs: 60_000,
+};
+
+export interface QueueMessage {
+  id: number;
+  queue: string;
+  body: string;
+  attempts: number;
+}
+
+export interface DeadLetter extends QueueMessage {
+  lastError: string | null;
+  deadAt: string;
+}
+
+export class SqliteQueues {
+  constructor(
+    private readonly db: Db,
+    readonly consumers: readonly ConsumerName[],
+    readonly settings: QueueSettings = DEFAULT_QUEUE_SETTINGS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Moves every outbox event into each consumer's queue, in one transaction. Returns how many events moved. */
+  relayOutbox(): number {
+    return this.db.transaction(() => {
+      const events = this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT 500').all() as Array<{ seq: number; event: string }>;
+      const enqueue = this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)');
+      const at = this.now();
+      for (const e of events) for (const q of this.consumers) enqueue.run(q, e.event, at, new Date(at).toISOString());
+      if (events.length) this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(events.at(-1)?.seq);
+      return events.length;
+    }).immediate();
+  }
+
+  enqueue(queue: string, body: string): void {
+    const at = this.now();
+    this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)').run(queue, body, at, new Date(at).toISOString());
+  }
+
+  /** Claims up to `max` visible messages: they stay invisible for the visibility timeout unless acknowledged. */
+  receive(queue: string, max: number): QueueMessage[] {
+    const at = this.now();
+    return this.db
+      .prepare(
+        `UPDATE queue_messages SET attempts = attempts + 1, visible_at = ?
+         WHERE id IN (SELECT id FROM queue_messages WHERE queue = ? AND visible_at <= ? ORDER BY id LIMIT ?)
+         RETURNING id, queue, body, attempts`,
+      )
+      .all(at + this.settings.visibilityTimeoutMs, queue, at, max) as QueueMessage[];
+  }
+
+  acknowledge(id: number): void {
+    this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(id);
+  }
+
+  /** Schedules a retry with backoff, or dead-letters the message after the last attempt. */
+  fail(message: QueueMessage, error: unknown): void {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.db.transaction(() => {
+      if (message.attempts >= this.settings.maxAttempts) {
+        this.db
+          .prepare(
+            `INSERT INTO dead_letters (id, queue, body, attempts, last_error, created_at, dead_at)
+             SELECT id, queue, body, attempts, ?, created_at, ? FROM queue_messages WHERE id = ?`,
+          )
+          .run(text, new Date(this.now()).toISOString(), message.id);
+        this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(message.id);
+      } else {
+        const delay = Math.min(this.settings.backoffBaseMs * 2 ** (message.attempts - 1), this.settings.backoffMaxMs);
+        this.db.prepare('UPDATE queue_messages SET visible_at = ?, last_error = ? WHERE id = ?').run(this.now() + delay, text, message.id);
+      }
+    })();
+  }
+
+  /** After a restart nothing is mid-flight any more: make what the dead process held visible again. */
+  releaseInFlight(): number {
+    return this.db.prepare('UPDATE queue_messages SET visible_at = ? WHERE visible_at > ?').run(this.now(), this.now()).changes;
+  }
+
+  deadLetters(queue?: string): DeadLetter[] {
+    const rows = this.db
+      .prepare(`SELECT id, queue, body, attempts, last_error, dead_at FROM dead_letters ${queue ? 'WHERE queue = ?' : ''} ORDER BY id`)
+      .all(...(queue ? [queue] : [])) as Array<QueueMessage & { last_error: string | null; dead_at: string }>;
+    return rows.map(({ last_error, dead_at, ...m }) => ({ ...m, lastError: last_error, deadAt: dead_at }));
+  }
+
+  /** Puts dead letters back on their queue with fresh attempts. Returns how many. */
+  redrive(queue?: string): number {
+    return this.db.transaction(() => {
+      const dead = this.deadLetters(queue);
+      const insert = this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)');
+      for (const d of dead) insert.run(d.queue, d.body, this.now(), new Date(this.now()).toISOString());
+      this.db.prepare(`DELETE FROM dead_letters ${queue ? 'WHERE queue = ?' : ''}`).run(...(queue ? [queue] : []));
+      return dead.length;
+    })();
+  }
+
+  depth(queue: string): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM queue_messages WHERE queue = ?').get(queue) as { n: number }).n;
+  }
+
+  outboxDepth(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+}
+
+/** Publishing locally is writing to the outbox; the relay fans it out. Used by tools that re-announce a statement. */
+export class OutboxPublisher implements EventPublisher {
+  constructor(private readonly db: Db) {}
+  async publish(event: StatementEvent): Promise<void> {
+    const parsed = StatementEvent.parse(event);
+    this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(parsed), parsed.occurredAt);
+  }
+}

@@ -1,0 +1,47 @@
+// Opens the embedded database (better-sqlite3, WAL) and creates its tables.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS parties (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS press_keys (
+  key_id TEXT PRIMARY KEY, party TEXT NOT NULL, secret_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE INDEX IF NOT EXISTS press_keys_party ON press_keys(party);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  party TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, statement_id TEXT NOT NULL,
+  PRIMARY KEY (party, key));
+CREATE TABLE IF NOT EXISTS statements (
+  id TEXT PRIMARY KEY, listing_key TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS statements_listing ON statements(listing_key);
+CREATE TABLE IF NOT EXISTS statement_parties (
+  party TEXT NOT NULL, listing_key TEXT NOT NULL, statement_id TEXT NOT NULL,
+  PRIMARY KEY (party, listing_key));
+CREATE TABLE IF NOT EXISTS subscribers (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS send_ledger (
+  statement_id TEXT NOT NULL, version INTEGER NOT NULL, subscriber_id TEXT NOT NULL, status TEXT NOT NULL,
+  PRIMARY KEY (statement_id, version, subscriber_id));
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queue_messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, body TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, visible_at INTEGER NOT NULL, last_error TEXT, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages(queue, visible_at);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY, queue TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL,
+  last_error TEXT, created_at TEXT NOT NULL, dead_at TEXT NOT NULL);
+`;
+
+export function openDatabase(dataDir: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'communique.db'));
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives a power cut, not only a killed process.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return db;
+}

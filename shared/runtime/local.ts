@@ -1,0 +1,79 @@
+// The embedded runtime: reads the environment once and builds the SQLite and file adapters under DATA_DIR.
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  SqlitePartyRepository,
+  SqlitePressKeyRepository,
+  SqliteSendLedger,
+  SqliteStatementRepository,
+  SqliteSubscriberRepository,
+} from '../adapters/local/catalog.js';
+import { FileMailer } from '../adapters/local/file-mailer.js';
+import { FileObjectStore } from '../adapters/local/file-store.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
+import { type Db, openDatabase } from '../adapters/local/sqlite.js';
+import { CONSUMERS } from '../domain/events.js';
+import type { Platform } from '../platform.js';
+import { type Clock, systemClock } from '../ports.js';
+
+const LocalEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('.data'),
+  SITE_URL: z.url().optional(),
+  MAIL_FROM: z.string().default('Communiqué <statements@localhost>'),
+  QUEUE_VISIBILITY_MS: z.coerce.number().int().positive().default(DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs),
+  QUEUE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(DEFAULT_QUEUE_SETTINGS.maxAttempts),
+  QUEUE_BACKOFF_MS: z.coerce.number().int().positive().default(DEFAULT_QUEUE_SETTINGS.backoffBaseMs),
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+});
+export type LocalSettings = z.infer<typeof LocalEnv> & { dataDir: string; siteUrl: string; queue: QueueSettings };
+
+export function readLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const parsed = LocalEnv.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`Environment variable ${first?.path.join('.')}: ${first?.message}. Fix it or unset it to use the default.`);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    dataDir: path.resolve(e.DATA_DIR),
+    siteUrl: (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    queue: {
+      ...DEFAULT_QUEUE_SETTINGS,
+      visibilityTimeoutMs: e.QUEUE_VISIBILITY_MS,
+      maxAttempts: e.QUEUE_MAX_ATTEMPTS,
+      backoffBaseMs: e.QUEUE_BACKOFF_MS,
+    },
+  };
+}
+
+export interface LocalPlatform extends Platform {
+  db: Db;
+  queues: SqliteQueues;
+  siteDir: string;
+  outboxDir: string;
+}
+
+export function localDeps(settings: Pick<LocalSettings, 'dataDir' | 'siteUrl' | 'MAIL_FROM' | 'queue'>, clock: Clock = systemClock): LocalPlatform {
+  const db = openDatabase(settings.dataDir);
+  const siteDir = path.join(settings.dataDir, 'site');
+  const outboxDir = path.join(settings.dataDir, 'outbox');
+  return {
+    config: { siteUrl: settings.siteUrl, mailFrom: settings.MAIL_FROM },
+    clock,
+    parties: new SqlitePartyRepository(db),
+    keys: new SqlitePressKeyRepository(db),
+    statements: new SqliteStatementRepository(db),
+    subscribers: new SqliteSubscriberRepository(db),
+    ledger: new SqliteSendLedger(db),
+    blobs: new FileObjectStore(path.join(settings.dataDir, 'blobs')),
+    site: new FileObjectStore(siteDir),
+    mailer: new FileMailer(outboxDir),
+    db,
+    queues: new SqliteQueues(db, CONSUMERS, settings.queue),
+    siteDir,
+    outboxDir,
+  };
+}

@@ -1,0 +1,47 @@
+// `npm start`: the whole platform on one machine: API, site, search index and email, under DATA_DIR.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../functions/api/app.js';
+import { consumerHandlers } from '../consumers/handlers.js';
+import { loadDemoData } from '../demo/load.js';
+import { publishSiteShell } from '../site/shell.js';
+import { localDeps, readLocalSettings } from './local.js';
+import { serveSite } from './site-server.js';
+import { startWorker } from './worker.js';
+
+async function main() {
+  const settings = readLocalSettings();
+  const platform = localDeps(settings);
+  platform.queues.releaseInFlight();
+  await publishSiteShell(platform.site);
+  const demo = settings.DEMO_DATA === 'on' ? await loadDemoData(platform, settings.dataDir) : 0;
+
+  const root = new Hono();
+  root.route('/', createApp(platform));
+  root.get('*', serveSite(platform.site));
+
+  const worker = startWorker(platform.queues, consumerHandlers(platform), {
+    onError: (queue, e) => console.error(`[${queue}] ${(e as Error)?.stack ?? e}`),
+  });
+  const server = serve({ fetch: root.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
+    console.log(
+      `Communiqué is running: site ${settings.siteUrl}/ · API ${settings.siteUrl}/v1/statements · ` +
+        'get a press key with `npm run cli -- keys issue --party kke`',
+    );
+    console.log(`listening on ${info.address}:${info.port}; data in ${settings.dataDir}${demo ? `; loaded ${demo} demo statements` : ''}`);
+  });
+
+  const shutdown = async () => {
+    server.close();
+    await worker.stop();
+    platform.db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((e) => {
+  console.error(`communique: ${(e as Error).message}`);
+  process.exit(1);
+});

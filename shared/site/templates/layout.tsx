@@ -1,0 +1,48 @@
+// The page frame every site page shares: language and direction, the stylesheet, the site's navigation.
+import type { Child } from 'hono/jsx';
+
+export interface LayoutProps {
+  title: string;
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  description?: string;
+  scripts?: string[];
+  children?: Child;
+}
+
+export function Layout({ title, lang, dir, description, scripts = [], children }: LayoutProps) {
+  return (
+    <html lang={lang} dir={dir}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · Communiqué`}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        <link rel="stylesheet" href="/assets/site.css" />
+        {scripts.map((src) => (
+          <script type="module" src={src} />
+        ))}
+      </head>
+      <body>
+        <header class="site" lang="en" dir="ltr">
+          <a class="brand" href="/">
+            Communiqué
+          </a>
+          <nav>
+            <a href="/">Latest</a>
+            <a href="/parties/">Parties</a>
+            <a href="/search/">Search</a>
+          </nav>
+        </header>
+        <main>{children}</main>
+        <footer class="site" lang="en" dir="ltr">
+          Statements of communist and workers' parties, published by their press offices.
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export async function renderDocument(node: { toString(): string | Promise<string> }): Promise<string> {
+  return `<!doctype html>\n${await node.toString()}`;
+}

@@ -1,0 +1,39 @@
+// A list of statements as readers scan it: title, parties, date, summary.
+import type { Party } from '../../domain/party.js';
+import { type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
+
+export function PartyNames({ ids, parties }: { ids: string[]; parties: Map<string, Party> }) {
+  return (
+    <span class="parties">
+      {ids.map((id, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          <a href={`/parties/${id}/`}>{parties.get(id)?.name ?? id}</a>
+        </>
+      ))}
+    </span>
+  );
+}
+
+export function DateLine({ iso }: { iso: string }) {
+  return <time datetime={iso}>{iso.slice(0, 10)}</time>;
+}
+
+export function StatementList({ items, parties }: { items: StatementSummary[]; parties: Map<string, Party> }) {
+  if (items.length === 0) return <p class="empty">No statements yet.</p>;
+  return (
+    <ol class="statements">
+      {items.map((s) => (
+        <li lang={s.language} dir={s.dir}>
+          <h2>
+            <a href={statementPath(s.id)}>{s.title}</a>
+          </h2>
+          <p class="meta" lang="en" dir="ltr">
+            <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} />
+          </p>
+          {s.summary ? <p class="summary">{s.summary}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
