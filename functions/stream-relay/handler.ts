@@ -1,0 +1,11 @@
+// Lambda entry of the outbox relay: the table's stream, in order per shard; a failure retries the batch
+// (bisected on error), so every committed statement's event reaches SNS at least once.
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { relayStreamRecords } from '../../shared/consumers/stream-relay.js';
+import { snsPublisher } from '../../shared/runtime/aws.js';
+
+const publisher = snsPublisher();
+
+export const handler = async (event: DynamoDBStreamEvent) => {
+  await relayStreamRecords(event.Records, publisher);
+};

@@ -1,0 +1,262 @@
+// The table port on DynamoDB (one table, one GSI). Only single conditional writes, queries and batch
+// operations, so it runs on dynalite too. The statement item carries its event: the table's stream is
+// the outbox, relayed to SNS (functions/stream-relay).
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { StatementEvent } from '../../domain/events.js';
+import type { Party } from '../../domain/party.js';
+import type { PressKeyRecord } from '../../domain/press-key.js';
+import { type StatementSummary, listingKey, signatories } from '../../domain/statement.js';
+import type { Subscriber } from '../../domain/subscriber.js';
+import type {
+  IdempotencyRecord,
+  Page,
+  PartyRepository,
+  PressKeyRepository,
+  SendClaim,
+  SendLedger,
+  StatementRepository,
+  SubscriberRepository,
+} from '../../ports.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+
+export interface TableRef {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+const GSI = 'gsi1';
+type Item = Record<string, unknown>;
+
+function isConditionFailure(e: unknown): boolean {
+  return (e as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+async function getData<T>(t: TableRef, pk: string, sk: string): Promise<T | undefined> {
+  const r = await t.client.send(new GetCommand({ TableName: t.tableName, Key: { pk, sk }, ConsistentRead: true }));
+  return r.Item?.data as T | undefined;
+}
+
+async function queryGsi(t: TableRef, gsi1pk: string, opts: { before?: string; limit?: number; newestFirst?: boolean } = {}): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await t.client.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        IndexName: GSI,
+        KeyConditionExpression: opts.before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk, ...(opts.before ? { ':before': opts.before } : {}) },
+        ScanIndexForward: !opts.newestFirst,
+        ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(r.Items ?? []));
+    start = r.LastEvaluatedKey;
+  } while (start && (!opts.limit || items.length < opts.limit));
+  return items;
+}
+
+export class DynamoPartyRepository implements PartyRepository {
+  constructor(private readonly t: TableRef) {}
+  async put(party: Party) {
+    await this.t.client.send(
+      new PutCommand({ TableName: this.t.tableName, Item: { pk: `PARTY#${party.id}`, sk: 'PARTY', gsi1pk: 'PARTIES', gsi1sk: party.id, data: party } }),
+    );
+  }
+  get(id: string) {
+    return getData<Party>(this.t, `PARTY#${id}`, 'PARTY');
+  }
+  async list() {
+    return (await queryGsi(this.t, 'PARTIES')).map((i) => i.data as Party);
+  }
+}
+
+export class DynamoPressKeyRepository implements PressKeyRepository {
+  constructor(private readonly t: TableRef) {}
+  async put(k: PressKeyRecord) {
+    await this.t.client.send(
+      new PutCommand({
+        TableName: this.t.tableName,
+        Item: { pk: `KEY#${k.keyId}`, sk: 'KEY', gsi1pk: `PARTYKEYS#${k.party}`, gsi1sk: `${k.createdAt}#${k.keyId}`, data: k },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+  get(keyId: string) {
+    return getData<PressKeyRecord>(this.t, `KEY#${keyId}`, 'KEY');
+  }
+  async revoke(keyId: string, at: string) {
+    try {
+      await this.t.client.send(
+        new UpdateCommand({
+          TableName: this.t.tableName,
+          Key: { pk: `KEY#${keyId}`, sk: 'KEY' },
+          UpdateExpression: 'SET #d.revokedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#d.revokedAt)',
+          ExpressionAttributeNames: { '#d': 'data' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      return (await this.get(keyId)) !== undefined;
+    }
+  }
+  async listForParty(party: string) {
+    return (await queryGsi(this.t, `PARTYKEYS#${party}`)).map((i) => i.data as PressKeyRecord);
+  }
+}
+
+export class DynamoStatementRepository implements StatementRepository {
+  constructor(private readonly t: TableRef) {}
+
+  async reserveIdempotencyKey(r: IdempotencyRecord) {
+    const key = { pk: `IDEMP#${r.party}#${r.key}`, sk: 'IDEMP' };
+    try {
+      await this.t.client.send(
+        new PutCommand({ TableName: this.t.tableName, Item: { ...key, data: r }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return r;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      return (await getData<IdempotencyRecord>(this.t, key.pk, key.sk)) as IdempotencyRecord;
+    }
+  }
+
+  async create(summary: StatementSummary, event: StatementEvent) {
+    const sortKey = listingKey(summary);
+    // Party links first (idempotent); the conditional put of the statement item is the commit point,
+    // and listings only show links whose statement item exists.
+    const links = signatories(summary).map((party) => ({
+      PutRequest: {
+        Item: { pk: `STMT#${summary.id}`, sk: `PARTY#${party}`, gsi1pk: `PARTY#${party}`, gsi1sk: sortKey, statementId: summary.id },
+      },
+    }));
+    for (let i = 0; i < links.length; i += 25) await this.batchWrite(links.slice(i, i + 25));
+    try {
+      await this.t.client.send(
+        new PutCommand({
+          TableName: this.t.tableName,
+          Item: { pk: `STMT#${summary.id}`, sk: 'STMT', gsi1pk: 'FEED', gsi1sk: sortKey, data: summary, event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  private async batchWrite(requests: Array<{ PutRequest: { Item: Item } }>) {
+    let pending: typeof requests | undefined = requests;
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
+      if (attempt) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
+      const r = await this.t.client.send(new BatchWriteCommand({ RequestItems: { [this.t.tableName]: pending } }));
+      pending = r.UnprocessedItems?.[this.t.tableName] as typeof requests | undefined;
+    }
+  }
+
+  get(id: string) {
+    return getData<StatementSummary>(this.t, `STMT#${id}`, 'STMT');
+  }
+
+  async list(q: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>> {
+    const before = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await queryGsi(this.t, q.party ? `PARTY#${q.party}` : 'FEED', {
+      limit: q.limit + 1,
+      newestFirst: true,
+      ...(before ? { before } : {}),
+    });
+    const page = rows.slice(0, q.limit);
+    const summaries = q.party ? await this.mains(page.map((r) => r.statementId as string)) : page.map((r) => r.data as StatementSummary);
+    const last = page.at(-1);
+    return {
+      items: summaries,
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.gsi1sk as string) } : {}),
+    };
+  }
+
+  /** The committed statements among these ids, in the given order. */
+  private async mains(ids: string[]): Promise<StatementSummary[]> {
+    if (ids.length === 0) return [];
+    const found = new Map<string, StatementSummary>();
+    let keys: Array<Record<string, unknown>> | undefined = ids.map((id) => ({ pk: `STMT#${id}`, sk: 'STMT' }));
+    while (keys?.length) {
+      const r: BatchGetCommandOutput = await this.t.client.send(
+        new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of r.Responses?.[this.t.tableName] ?? []) found.set((item.data as StatementSummary).id, item.data as StatementSummary);
+      keys = r.UnprocessedKeys?.[this.t.tableName]?.Keys;
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+}
+
+export class DynamoSubscriberRepository implements SubscriberRepository {
+  constructor(private readonly t: TableRef) {}
+  async put(s: Subscriber) {
+    await this.t.client.send(
+      new PutCommand({ TableName: this.t.tableName, Item: { pk: `SUB#${s.id}`, sk: 'SUB', gsi1pk: 'SUBSCRIBERS', gsi1sk: s.id, data: s } }),
+    );
+  }
+  get(id: string) {
+    return getData<Subscriber>(this.t, `SUB#${id}`, 'SUB');
+  }
+  async list() {
+    return (await queryGsi(this.t, 'SUBSCRIBERS')).map((i) => i.data as Subscriber);
+  }
+}
+
+export class DynamoSendLedger implements SendLedger {
+  constructor(private readonly t: TableRef) {}
+  private key(statementId: string, version: number, subscriberId: string) {
+    return { pk: `SENT#${statementId}#${version}#${subscriberId}`, sk: 'SENT' };
+  }
+  async claim(statementId: string, version: number, subscriberId: string): Promise<SendClaim> {
+    const key = this.key(statementId, version, subscriberId);
+    try {
+      await this.t.client.send(
+        new PutCommand({ TableName: this.t.tableName, Item: { ...key, status: 'pending' }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return 'claimed';
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const r = await this.t.client.send(new GetCommand({ TableName: this.t.tableName, Key: key, ConsistentRead: true }));
+      return (r.Item?.status as 'pending' | 'sent' | undefined) ?? 'pending';
+    }
+  }
+  async markSent(statementId: string, version: number, subscriberId: string) {
+    await this.t.client.send(
+      new PutCommand({ TableName: this.t.tableName, Item: { ...this.key(statementId, version, subscriberId), status: 'sent' } }),
+    );
+  }
+  async release(statementId: string, version: number, subscriberId: string) {
+    try {
+      await this.t.client.send(
+        new DeleteCommand({
+          TableName: this.t.tableName,
+          Key: this.key(statementId, version, subscriberId),
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// The CLI's commands (commander): parties, press keys, subscribers and dead letters.
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+import { CONSUMERS } from '../domain/events.js';
+import { Party } from '../domain/party.js';
+import { issuePressKey } from '../domain/press-key.js';
+import { SubscriberInput, newSubscriber, subscriberId } from '../domain/subscriber.js';
+import { fieldIssues } from '../errors.js';
+import { type CliTarget, openTarget } from './targets.js';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = fieldIssues(r.error.issues)[0];
+    throw new UsageError(`invalid ${what}${issue?.path ? ` (${issue.path})` : ''}: ${issue?.message}`);
+  }
+  return r.data;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildCli(out: (line: string) => void = console.log): Command {
+  const program = new Command('communique')
+    .description('Operate a Communiqué platform: parties, press keys, subscribers and dead letters.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const target = async (): Promise<CliTarget> => openTarget(program.opts());
+
+  const parties = program.command('parties').description('the parties that publish here');
+  parties
+    .command('add')
+    .description('add a party, or update it if the id exists')
+    .requiredOption('--id <id>', 'short lower-case id, e.g. kke')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--country <code>', 'ISO 3166-1 alpha-2 code, e.g. GR')
+    .requiredOption('--language <tag>', 'BCP 47 tag of its usual language, e.g. el')
+    .option('--website <url>', 'its website')
+    .action(async (o) => {
+      const party = parseOrExplain(Party, o, 'party');
+      const t = await target();
+      await t.platform.parties.put(party);
+      out(`party ${party.id} saved: ${party.name} (${party.country}, ${party.language})`);
+      await t.close();
+    });
+  parties
+    .command('list')
+    .description('list the parties')
+    .action(async () => {
+      const t = await target();
+      for (const p of await t.platform.parties.list()) out(`${p.id}\t${p.country}\t${p.language}\t${p.name}`);
+      await t.close();
+    });
+
+  const keys = program.command('keys').description('press keys: one party each, shown once');
+  keys
+    .command('issue')
+    .description('issue a new press key for a party; the key is printed once, alone on the last line')
+    .requiredOption('--party <id>', 'the party the key acts for')
+    .action(async (o: { party: string }) => {
+      const t = await target();
+      if (!(await t.platform.parties.get(o.party))) {
+        throw new UsageError(`no party "${o.party}"; add it first with \`parties add\` or see \`parties list\``);
+      }
+      const { key, record } = issuePressKey(o.party, t.platform.clock.now());
+      await t.platform.keys.put(record);
+      out(`Issued key ${record.keyId} for ${o.party}. Store it now: it is not shown again.`);
+      out(key);
+      await t.close();
+    });
+  keys
+    .command('revoke')
+    .description('revoke a press key; requests with it fail from now on')
+    .argument('<key-id>', 'the key id (the part after "cq_", as printed when issued)')
+    .action(async (keyId: string) => {
+      const t = await target();
+      const id = keyId.replace(/^cq_/, '').split('_')[0] as string;
+      if (!(await t.platform.keys.revoke(id, t.platform.clock.now().toISOString()))) {
+        throw new UsageError(`no key "${id}"; see \`keys list --party ID\``);
+      }
+      out(`key ${id} revoked`);
+      await t.close();
+    });
+  keys
+    .command('list')
+    .description("list a party's keys (ids only; secrets are never stored)")
+    .requiredOption('--party <id>', 'the party')
+    .action(async (o: { party: string }) => {
+      const t = await target();
+      for (const k of await t.platform.keys.listForParty(o.party)) {
+        out(`${k.keyId}\tcreated ${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
+      }
+      await t.close();
+    });
+
+  const subscribers = program.command('subscribers').description('email subscribers');
+  subscribers
+    .command('add')
+    .description('add a confirmed subscriber (or replace the filters of an existing address)')
+    .requiredOption('--email <address>', 'the address')
+    .option('--party <id>', 'only statements signed by this party (repeatable)', collect)
+    .option('--language <tag>', 'only statements in this language (repeatable)', collect)
+    .action(async (o: { email: string; party?: string[]; language?: string[] }) => {
+      const input = parseOrExplain(SubscriberInput, { email: o.email, parties: o.party ?? [], languages: o.language ?? [] }, 'subscriber');
+      const t = await target();
+      for (const p of input.parties) {
+        if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
+      }
+      const existing = await t.platform.subscribers.get(subscriberId(input.email));
+      const fresh = newSubscriber(input, t.platform.clock.now());
+      await t.platform.subscribers.put(existing ? { ...existing, ...input, unsubscribedAt: undefined } : fresh);
+      out(`subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`);
+      await t.close();
+    });
+  subscribers
+    .command('list')
+    .description('list subscribers')
+    .action(async () => {
+      const t = await target();
+      for (const s of await t.platform.subscribers.list()) {
+        out(`${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`);
+      }
+      await t.close();
+    });
+
+  const dlq = program.command('dlq').description('dead letters: events a consumer failed on too often');
+  const queueOption = () => new Option('--queue <name>', 'one consumer queue').choices([...CONSUMERS]);
+  dlq
+    .command('list')
+    .description('list dead letters')
+    .addOption(queueOption())
+    .action(async (o: { queue?: string }) => {
+      const t = await target();
+      const letters = t.deadLetters(o.queue);
+      for (const d of letters) out(`${d.id}\t${d.queue}\tattempts ${d.attempts}\t${d.deadAt}\t${d.lastError ?? ''}\t${d.body}`);
+      if (letters.length === 0) out('no dead letters');
+      await t.close();
+    });
+  dlq
+    .command('redrive')
+    .description('put dead letters back on their queues for another round of attempts')
+    .addOption(queueOption())
+    .action(async (o: { queue?: string }) => {
+      const t = await target();
+      out(`redrove ${t.redrive(o.queue)} dead letter(s); the running platform picks them up`);
+      await t.close();
+    });
+  return program;
+}
+
+export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  try {
+    await buildCli(out).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const message = (e as Error).message ?? String(e);
+    console.error(`communique: ${message}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

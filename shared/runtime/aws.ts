@@ -1,0 +1,77 @@
+// The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3, SES and SNS adapters.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  DynamoPartyRepository,
+  DynamoPressKeyRepository,
+  DynamoSendLedger,
+  DynamoStatementRepository,
+  DynamoSubscriberRepository,
+  type TableRef,
+} from '../adapters/aws/dynamo-catalog.js';
+import { S3ObjectStore } from '../adapters/aws/s3-store.js';
+import { SesMailer } from '../adapters/aws/ses-mailer.js';
+import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
+import type { Platform } from '../platform.js';
+import { systemClock } from '../ports.js';
+
+const AwsEnv = z.object({
+  TABLE_NAME: z.string().min(1),
+  CONTENT_BUCKET: z.string().min(1),
+  SITE_BUCKET: z.string().min(1),
+  SITE_URL: z.url(),
+  MAIL_FROM: z.string().min(3),
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type AwsSettings = z.infer<typeof AwsEnv>;
+
+export function readAwsSettings(env: NodeJS.ProcessEnv = process.env): AwsSettings {
+  const parsed = AwsEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Lambda environment is incomplete: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export interface AwsClients {
+  dynamo: DynamoDBClient;
+  s3: S3Client;
+  ses?: SESv2Client;
+}
+
+export function tableRef(dynamo: DynamoDBClient, tableName: string): TableRef {
+  return { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName };
+}
+
+/** Pages revalidate at the CDN; assets and index files may be cached briefly. */
+export function siteCacheControl(key: string): string {
+  return key.endsWith('.html') || key.endsWith('.json') ? 'public, max-age=0, must-revalidate' : 'public, max-age=300';
+}
+
+export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
+  const c = clients ?? { dynamo: new DynamoDBClient({}), s3: new S3Client({}), ses: new SESv2Client({}) };
+  const table = tableRef(c.dynamo, settings.TABLE_NAME);
+  return {
+    config: { siteUrl: settings.SITE_URL.replace(/\/+$/, ''), mailFrom: settings.MAIL_FROM },
+    clock: systemClock,
+    parties: new DynamoPartyRepository(table),
+    keys: new DynamoPressKeyRepository(table),
+    statements: new DynamoStatementRepository(table),
+    subscribers: new DynamoSubscriberRepository(table),
+    ledger: new DynamoSendLedger(table),
+    blobs: new S3ObjectStore(c.s3, settings.CONTENT_BUCKET),
+    site: new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl),
+    mailer: new SesMailer(c.ses ?? new SESv2Client({}), settings.SES_CONFIGURATION_SET),
+  };
+}
+
+/** The relay needs only the topic. */
+export function snsPublisher(env: NodeJS.ProcessEnv = process.env, client: SNSClient = new SNSClient({})) {
+  const topic = z.string().startsWith('arn:').safeParse(env.TOPIC_ARN);
+  if (!topic.success) throw new Error('TOPIC_ARN is not set to an SNS topic ARN for this function');
+  return new SnsEventPublisher(client, topic.data);
+}

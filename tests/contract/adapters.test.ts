@@ -1,0 +1,186 @@
+// One contract suite, run against both adapter sets: the embedded default (SQLite and files) and the
+// AWS adapters (DynamoDB on dynalite, S3 on s3rver). What passes here behaves the same in both runtimes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderPages } from '../../shared/consumers/render-pages.js';
+import { indexSearch } from '../../shared/consumers/index-search.js';
+import type { StatementEvent } from '../../shared/domain/events.js';
+import { issuePressKey } from '../../shared/domain/press-key.js';
+import { listingKey, type StatementSummary } from '../../shared/domain/statement.js';
+import { newSubscriber } from '../../shared/domain/subscriber.js';
+import type { Platform } from '../../shared/platform.js';
+import { awsDeps } from '../../shared/runtime/aws.js';
+import { readStatement, submitStatement } from '../../shared/services/statements.js';
+import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { DEMO_PARTIES, aStatementInput } from '../helpers/factories.js';
+import { aLocalPlatform } from '../helpers/local-platform.js';
+
+let servers: AwsTestServers;
+const cleanups: Array<() => void> = [];
+beforeAll(async () => {
+  servers = await startAwsTestServers();
+});
+afterAll(async () => {
+  for (const c of cleanups) c();
+  await servers.stop();
+});
+
+const adapterSets: Array<{ name: string; make: () => Promise<Platform> }> = [
+  {
+    name: 'embedded adapters (SQLite, files)',
+    make: async () => {
+      const p = await aLocalPlatform();
+      cleanups.push(p.cleanup);
+      return p;
+    },
+  },
+  {
+    name: 'AWS adapters (DynamoDB on dynalite, S3 on s3rver)',
+    make: async () => {
+      const p = awsDeps(
+        {
+          TABLE_NAME: await servers.newTable(),
+          CONTENT_BUCKET: await servers.newBucket(),
+          SITE_BUCKET: await servers.newBucket(),
+          SITE_URL: 'http://localhost:3000',
+          MAIL_FROM: 'statements@example.org',
+        },
+        { dynamo: servers.dynamo, s3: servers.s3 },
+      );
+      for (const party of DEMO_PARTIES) await p.parties.put(party);
+      return p;
+    },
+  },
+];
+
+const summary = (id: string, publishedAt: string, extra: Partial<StatementSummary> = {}): StatementSummary => ({
+  id,
+  version: 1,
+  party: 'kke',
+  cosigners: [],
+  language: 'el',
+  dir: 'ltr',
+  title: `title ${id}`,
+  summary: '',
+  topics: [],
+  publishedAt,
+  createdAt: publishedAt,
+  ...extra,
+});
+const eventOf = (s: StatementSummary): StatementEvent => ({
+  type: 'statement.published',
+  statementId: s.id,
+  version: 1,
+  party: s.party,
+  occurredAt: s.createdAt,
+});
+
+describe.each(adapterSets)('$name', ({ make }) => {
+  let p: Platform;
+  beforeAll(async () => {
+    p = await make();
+  });
+
+  describe('object stores', () => {
+    it('returns what was put, byte for byte, and undefined for a missing key', async () => {
+      const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+      await p.blobs.put('statements/x/v1.json', bytes, 'application/octet-stream');
+      expect(Buffer.from((await p.blobs.get('statements/x/v1.json')) ?? [])).toEqual(Buffer.from(bytes));
+      expect(await p.blobs.get('statements/none/v1.json')).toBeUndefined();
+    });
+    it('stores UTF-8 text and lists keys under a prefix', async () => {
+      await p.site.put('parties/kke/index.html', '<p>Κομμουνιστικό Κόμμα</p>', 'text/html');
+      await p.site.put('parties/tkp/index.html', '<p>Türkiye Komünist Partisi</p>', 'text/html');
+      await p.site.put('index.html', 'home', 'text/html');
+      expect(Buffer.from((await p.site.get('parties/kke/index.html')) ?? []).toString('utf8')).toBe('<p>Κομμουνιστικό Κόμμα</p>');
+      expect(await p.site.list('parties/')).toEqual(['parties/kke/index.html', 'parties/tkp/index.html']);
+    });
+  });
+
+  describe('parties and press keys', () => {
+    it('lists parties by id and updates on a second put', async () => {
+      await p.parties.put({ ...DEMO_PARTIES[0], name: 'KKE' } as never);
+      expect((await p.parties.get('kke'))?.name).toBe('KKE');
+      expect((await p.parties.list()).map((x) => x.id)).toEqual(['jcp', 'kke', 'tkp', 'tudeh']);
+    });
+    it('keeps a key record, revokes it once, and lists a party’s keys', async () => {
+      const { record } = issuePressKey('tkp', new Date('2026-01-01T00:00:00Z'));
+      await p.keys.put(record);
+      expect(await p.keys.get(record.keyId)).toEqual(record);
+      expect(await p.keys.revoke(record.keyId, '2026-02-01T00:00:00.000Z')).toBe(true);
+      expect(await p.keys.revoke(record.keyId, '2026-03-01T00:00:00.000Z')).toBe(true);
+      expect((await p.keys.get(record.keyId))?.revokedAt).toBe('2026-02-01T00:00:00.000Z');
+      expect(await p.keys.revoke('0000000000000000', '2026-02-01T00:00:00.000Z')).toBe(false);
+      expect((await p.keys.listForParty('tkp')).map((k) => k.keyId)).toEqual([record.keyId]);
+    });
+  });
+
+  describe('statements', () => {
+    it('creates a statement once: a second create with the same id changes nothing', async () => {
+      const s = summary('0000000001aaaaaaaaaaaa', '2026-01-01T00:00:00.000Z');
+      expect(await p.statements.create(s, eventOf(s))).toBe(true);
+      expect(await p.statements.create({ ...s, title: 'other' }, eventOf(s))).toBe(false);
+      expect((await p.statements.get(s.id))?.title).toBe(s.title);
+      expect(await p.statements.get('nope')).toBeUndefined();
+    });
+    it('holds the first idempotency record for a (party, key)', async () => {
+      const first = { party: 'kke', key: 'k-1', fingerprint: 'f1', statementId: 'id-1' };
+      expect(await p.statements.reserveIdempotencyKey(first)).toEqual(first);
+      expect(await p.statements.reserveIdempotencyKey({ ...first, fingerprint: 'f2', statementId: 'id-2' })).toEqual(first);
+      expect(await p.statements.reserveIdempotencyKey({ ...first, party: 'tkp' })).toEqual({ ...first, party: 'tkp' });
+    });
+    it('lists newest first in pages, and by party including cosigned statements', async () => {
+      const made: StatementSummary[] = [];
+      for (let i = 0; i < 5; i++) {
+        const s = summary(`00000000${i + 2}bbbbbbbbbbbb`, `2026-02-0${i + 1}T00:00:00.000Z`, {
+          party: i % 2 ? 'tkp' : 'tudeh',
+          cosigners: i === 4 ? ['jcp'] : [],
+        });
+        made.push(s);
+        await p.statements.create(s, eventOf(s));
+      }
+      const first = await p.statements.list({ limit: 2 });
+      expect(first.items.map((s) => s.id)).toEqual([made[4]?.id, made[3]?.id]);
+      const second = await p.statements.list({ limit: 2, cursor: first.nextCursor as string });
+      expect(second.items.map((s) => s.id)).toEqual([made[2]?.id, made[1]?.id]);
+      const jcp = await p.statements.list({ party: 'jcp', limit: 10 });
+      expect(jcp.items.map((s) => s.id)).toEqual([made[4]?.id]);
+      const tkp = await p.statements.list({ party: 'tkp', limit: 1 });
+      expect(tkp.items.map((s) => s.id)).toEqual([made[3]?.id]);
+      const tkpNext = await p.statements.list({ party: 'tkp', limit: 1, cursor: tkp.nextCursor as string });
+      expect(tkpNext.items.map((s) => s.id)).toEqual([made[1]?.id]);
+      expect(tkpNext.nextCursor).toBeUndefined();
+      expect(listingKey(made[0] as StatementSummary) < listingKey(made[1] as StatementSummary)).toBe(true);
+    });
+  });
+
+  describe('subscribers and the send ledger', () => {
+    it('stores subscribers and lets exactly one caller claim a send', async () => {
+      const s = newSubscriber({ email: 'reader@example.org', parties: ['kke'], languages: [] }, new Date());
+      await p.subscribers.put(s);
+      expect(await p.subscribers.get(s.id)).toEqual(s);
+      expect((await p.subscribers.list()).map((x) => x.email)).toContain('reader@example.org');
+      expect(await p.ledger.claim('st1', 1, s.id)).toBe('claimed');
+      expect(await p.ledger.claim('st1', 1, s.id)).toBe('pending');
+      await p.ledger.markSent('st1', 1, s.id);
+      expect(await p.ledger.claim('st1', 1, s.id)).toBe('sent');
+      expect(await p.ledger.claim('st1', 2, s.id)).toBe('claimed');
+      await p.ledger.release('st1', 2, s.id);
+      expect(await p.ledger.claim('st1', 2, s.id)).toBe('claimed');
+    });
+  });
+
+  describe('the flow on these adapters', () => {
+    it('submits, reads back, renders pages and indexes for search', async () => {
+      const { statement } = await submitStatement(p, 'tudeh', aStatementInput({ language: 'fa', body: 'کارگران **اعتصاب** کردند', cosigners: ['kke'] }));
+      expect(await readStatement(p, statement.id)).toEqual(statement);
+      const event = { type: 'statement.published', statementId: statement.id, version: 1, party: 'tudeh', occurredAt: statement.createdAt } as const;
+      const written = await renderPages(p, event);
+      expect(written).toContain(`statements/${statement.id}/index.html`);
+      expect(written).toContain('parties/kke/index.html');
+      const page = Buffer.from((await p.site.get(`statements/${statement.id}/index.html`)) ?? []).toString('utf8');
+      expect(page).toContain('<html lang="fa" dir="rtl">');
+      await indexSearch(p, event);
+      expect(await p.site.get(`search/docs/${statement.id}.json`)).toBeDefined();
+    });
+  });
+});

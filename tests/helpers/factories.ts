@@ -1,0 +1,28 @@
+// Small factories of test data: valid by default, override what the test is about.
+import type { Party } from '../../shared/domain/party.js';
+import type { StatementInput } from '../../shared/domain/statement.js';
+
+let n = 0;
+
+export function aParty(overrides: Partial<Party> = {}): Party {
+  return { id: 'kke', name: 'Communist Party of Greece', country: 'GR', language: 'el', ...overrides };
+}
+
+export function aStatementInput(overrides: Partial<StatementInput> = {}): StatementInput {
+  n++;
+  return {
+    title: `Statement number ${n} on the strike`,
+    summary: 'The workers of the port are on strike.',
+    body: `The dockers of the port have stopped work.\n\n**Solidarity** with statement ${n}.`,
+    language: 'en',
+    topics: ['workers'],
+    ...overrides,
+  };
+}
+
+export const DEMO_PARTIES: Party[] = [
+  aParty(),
+  aParty({ id: 'tkp', name: 'Communist Party of Turkey', country: 'TR', language: 'tr' }),
+  aParty({ id: 'tudeh', name: 'Tudeh Party of Iran', country: 'IR', language: 'fa' }),
+  aParty({ id: 'jcp', name: 'Japanese Communist Party', country: 'JP', language: 'ja' }),
+];
