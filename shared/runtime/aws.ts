@@ -26,6 +26,8 @@ const AwsEnv = z.object({
   SITE_URL: z.url(),
   MAIL_FROM: z.string().min(3),
   SES_CONFIGURATION_SET: z.string().optional(),
+  /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });
 export type AwsSettings = z.infer<typeof AwsEnv>;
 
@@ -53,7 +55,11 @@ export function siteCacheControl(key: string): string {
 }
 
 export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
-  const c = clients ?? { dynamo: new DynamoDBClient({}), s3: new S3Client({}), ses: new SESv2Client({}) };
+  const c = clients ?? {
+    dynamo: new DynamoDBClient({}),
+    s3: new S3Client({ forcePathStyle: settings.S3_FORCE_PATH_STYLE === 'true' }),
+    ses: new SESv2Client({}),
+  };
   const table = tableRef(c.dynamo, settings.TABLE_NAME);
   return {
     config: { siteUrl: settings.SITE_URL.replace(/\/+$/, ''), mailFrom: settings.MAIL_FROM },

@@ -43,6 +43,7 @@ const adapterSets: Array<{ name: string; make: () => Promise<Platform> }> = [
           SITE_BUCKET: await servers.newBucket(),
           SITE_URL: 'http://localhost:3000',
           MAIL_FROM: 'statements@example.org',
+          S3_FORCE_PATH_STYLE: 'true',
         },
         { dynamo: servers.dynamo, s3: servers.s3 },
       );

@@ -13,6 +13,7 @@ const region = 'us-east-1';
 export interface AwsTestServers {
   dynamo: DynamoDBClient;
   s3: S3Client;
+  endpoints: { dynamo: string; s3: string };
   /** A fresh table with the production key schema. */
   newTable(): Promise<string>;
   newBucket(): Promise<string>;
@@ -41,6 +42,7 @@ export async function startAwsTestServers(): Promise<AwsTestServers> {
   return {
     dynamo,
     s3,
+    endpoints: { dynamo: `http://127.0.0.1:${dynamoPort}`, s3: `http://127.0.0.1:${s3Port}` },
     async newTable() {
       const name = `communique-test-${++counter}`;
       await dynamo.send(
