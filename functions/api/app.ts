@@ -3,12 +3,12 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseUnsubscribeToken, unsubscribeSecretMatches } from '../../shared/domain/subscriber.js';
 import {
+  fieldIssues,
   MalformedRequestError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-  fieldIssues,
 } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { ListQuery, requireStatement, submitStatement } from '../../shared/services/statements.js';

@@ -30,7 +30,9 @@ export function problemFor(error: unknown, c: Context): Response {
     };
     return problemResponse(problem, error.status === 401 ? { 'www-authenticate': 'Bearer realm="communique"' } : {});
   }
-  console.error(JSON.stringify({ level: 'error', message: 'unhandled error', path: c.req.path, error: String(error), stack: (error as Error)?.stack }));
+  console.error(
+    JSON.stringify({ level: 'error', message: 'unhandled error', path: c.req.path, error: String(error), stack: (error as Error)?.stack }),
+  );
   return problemResponse({
     type: 'about:blank',
     title: 'Internal error',

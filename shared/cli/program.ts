@@ -1,10 +1,10 @@
 // The CLI's commands (commander): parties, press keys, subscribers and dead letters.
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CONSUMERS } from '../domain/events.js';
 import { Party } from '../domain/party.js';
 import { issuePressKey } from '../domain/press-key.js';
-import { SubscriberInput, newSubscriber, subscriberId } from '../domain/subscriber.js';
+import { newSubscriber, SubscriberInput, subscriberId } from '../domain/subscriber.js';
 import { fieldIssues } from '../errors.js';
 import { type CliTarget, openTarget } from './targets.js';
 
@@ -112,7 +112,9 @@ export function buildCli(out: (line: string) => void = console.log): Command {
       const existing = await t.platform.subscribers.get(subscriberId(input.email));
       const fresh = newSubscriber(input, t.platform.clock.now());
       await t.platform.subscribers.put(existing ? { ...existing, ...input, unsubscribedAt: undefined } : fresh);
-      out(`subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`);
+      out(
+        `subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
+      );
       await t.close();
     });
   subscribers
@@ -121,7 +123,9 @@ export function buildCli(out: (line: string) => void = console.log): Command {
     .action(async () => {
       const t = await target();
       for (const s of await t.platform.subscribers.list()) {
-        out(`${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`);
+        out(
+          `${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`,
+        );
       }
       await t.close();
     });

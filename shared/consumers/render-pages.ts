@@ -4,24 +4,14 @@ import type { Party } from '../domain/party.js';
 import { signatories } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/statements.js';
-import {
-  renderHomePage,
-  renderPartiesPage,
-  renderPartyPage,
-  renderStatementPage,
-} from '../site/templates/pages.js';
+import { renderHomePage, renderPartiesPage, renderPartyPage, renderStatementPage } from '../site/templates/pages.js';
 
 const HTML = 'text/html; charset=utf-8';
 export const LATEST_ON_A_PAGE = 20;
 
 /** The site paths a statement's publication rewrites: its page, the home page and its parties' pages. */
 export function pagesAffectedBy(s: { id: string; party: string; cosigners: string[] }): string[] {
-  return [
-    `statements/${s.id}/index.html`,
-    'index.html',
-    'parties/index.html',
-    ...signatories(s).map((p) => `parties/${p}/index.html`),
-  ];
+  return [`statements/${s.id}/index.html`, 'index.html', 'parties/index.html', ...signatories(s).map((p) => `parties/${p}/index.html`)];
 }
 
 export async function renderPages(p: Platform, event: StatementEvent): Promise<string[]> {

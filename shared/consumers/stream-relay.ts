@@ -1,7 +1,8 @@
 // The AWS outbox relay: DynamoDB stream records of newly inserted statement items become events on SNS.
-import type { DynamoDBRecord } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { StatementEvent } from '../domain/events.js';
 import type { EventPublisher } from '../ports.js';
 

@@ -33,7 +33,10 @@ export const StatementInput = z.strictObject({
   topics: z.array(Topic).max(20).default([]),
   cosigners: z.array(PartyId).max(200).default([]),
   publishedAt: z.iso.datetime({ offset: true }).optional(),
-  sourceUrl: z.url({ protocol: /^https?$/ }).max(2_000).optional(),
+  sourceUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .optional(),
 });
 export type StatementInput = z.input<typeof StatementInput>;
 export type ValidStatementInput = z.output<typeof StatementInput>;

@@ -6,7 +6,10 @@ import { PartyId } from './party.js';
 import { type StatementSummary, signatories } from './statement.js';
 
 export const SubscriberInput = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   parties: z.array(PartyId).default([]),
   languages: z
     .array(z.string().refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag'))

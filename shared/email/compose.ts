@@ -18,7 +18,9 @@ export async function composeStatementEmail(
 ): Promise<Uint8Array> {
   const url = `${config.siteUrl}${statementPath(statement.id)}`;
   const unsubscribe = unsubscribeUrl(config, subscriber);
-  const names = signatories(statement).map((id) => parties.get(id)?.name ?? id).join(', ');
+  const names = signatories(statement)
+    .map((id) => parties.get(id)?.name ?? id)
+    .join(', ');
   const text = [
     statement.title,
     `${names} · ${statement.publishedAt.slice(0, 10)}`,

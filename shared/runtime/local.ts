@@ -56,7 +56,10 @@ export interface LocalPlatform extends Platform {
   outboxDir: string;
 }
 
-export function localDeps(settings: Pick<LocalSettings, 'dataDir' | 'siteUrl' | 'MAIL_FROM' | 'queue'>, clock: Clock = systemClock): LocalPlatform {
+export function localDeps(
+  settings: Pick<LocalSettings, 'dataDir' | 'siteUrl' | 'MAIL_FROM' | 'queue'>,
+  clock: Clock = systemClock,
+): LocalPlatform {
   const db = openDatabase(settings.dataDir);
   const siteDir = path.join(settings.dataDir, 'site');
   const outboxDir = path.join(settings.dataDir, 'outbox');

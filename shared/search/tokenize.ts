@@ -25,7 +25,9 @@ export function tokenize(text: string): string[] {
     const word = fold(segment);
     if (CJK.test(word)) {
       // Split into CJK runs and the rest (e.g. "G7サミット"), each run into bigrams.
-      for (const part of word.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu) ?? []) {
+      for (const part of word.match(
+        /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu,
+      ) ?? []) {
         if (CJK.test(part)) for (const b of bigrams(part)) tokens.add(b);
         else tokens.add(part);
       }

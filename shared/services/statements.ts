@@ -1,18 +1,17 @@
 // Submitting and reading statements: the domain logic behind POST/GET /v1/statements.
 import { z } from 'zod';
 import type { StatementEvent } from '../domain/events.js';
-import { sha256Hex } from '../domain/ids.js';
-import { newStatementId } from '../domain/ids.js';
+import { newStatementId, sha256Hex } from '../domain/ids.js';
 import { htmlToText, markdownToSafeHtml } from '../domain/markdown.js';
 import {
   directionOf,
   type Statement,
-  Statement as StatementSchema,
   StatementInput,
+  Statement as StatementSchema,
   statementBlobKey,
   summarise,
 } from '../domain/statement.js';
-import { ForbiddenError, NotFoundError, ValidationError, fieldIssues } from '../errors.js';
+import { ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -22,12 +21,7 @@ export interface Submission {
   created: boolean;
 }
 
-export async function submitStatement(
-  p: Platform,
-  actingParty: string,
-  body: unknown,
-  idempotencyKey?: string,
-): Promise<Submission> {
+export async function submitStatement(p: Platform, actingParty: string, body: unknown, idempotencyKey?: string): Promise<Submission> {
   const parsed = StatementInput.safeParse(body);
   if (!parsed.success) throw new ValidationError('The statement is not valid.', fieldIssues(parsed.error.issues));
   const input = parsed.data;

@@ -1,8 +1,8 @@
 // One contract suite, run against both adapter sets: the embedded default (SQLite and files) and the
 // AWS adapters (DynamoDB on dynalite, S3 on s3rver). What passes here behaves the same in both runtimes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPages } from '../../shared/consumers/render-pages.js';
 import { indexSearch } from '../../shared/consumers/index-search.js';
+import { renderPages } from '../../shared/consumers/render-pages.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
 import { listingKey, type StatementSummary } from '../../shared/domain/statement.js';
@@ -11,7 +11,7 @@ import type { Platform } from '../../shared/platform.js';
 import { awsDeps } from '../../shared/runtime/aws.js';
 import { readStatement, submitStatement } from '../../shared/services/statements.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
-import { DEMO_PARTIES, aStatementInput } from '../helpers/factories.js';
+import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
 
 let servers: AwsTestServers;
@@ -172,9 +172,19 @@ describe.each(adapterSets)('$name', ({ make }) => {
 
   describe('the flow on these adapters', () => {
     it('submits, reads back, renders pages and indexes for search', async () => {
-      const { statement } = await submitStatement(p, 'tudeh', aStatementInput({ language: 'fa', body: 'کارگران **اعتصاب** کردند', cosigners: ['kke'] }));
+      const { statement } = await submitStatement(
+        p,
+        'tudeh',
+        aStatementInput({ language: 'fa', body: 'کارگران **اعتصاب** کردند', cosigners: ['kke'] }),
+      );
       expect(await readStatement(p, statement.id)).toEqual(statement);
-      const event = { type: 'statement.published', statementId: statement.id, version: 1, party: 'tudeh', occurredAt: statement.createdAt } as const;
+      const event = {
+        type: 'statement.published',
+        statementId: statement.id,
+        version: 1,
+        party: 'tudeh',
+        occurredAt: statement.createdAt,
+      } as const;
       const written = await renderPages(p, event);
       expect(written).toContain(`statements/${statement.id}/index.html`);
       expect(written).toContain('parties/kke/index.html');

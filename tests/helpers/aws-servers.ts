@@ -1,6 +1,7 @@
 // dynalite (DynamoDB API) and s3rver (S3 API) on 127.0.0.1 free ports, started and stopped by the tests.
-import type { AddressInfo } from 'node:net';
+
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';

@@ -1,8 +1,11 @@
 // Lambda event objects of the real shapes: HTTP API v2, SQS with SNS envelopes, DynamoDB streams.
-import type { APIGatewayProxyEventV2, AttributeValue, DynamoDBRecord, SQSEvent } from 'aws-lambda';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, AttributeValue, Context, DynamoDBRecord, SQSEvent } from 'aws-lambda';
 
-export function httpApiEvent(method: string, rawPath: string, opts: { body?: string; headers?: Record<string, string>; query?: string } = {}): APIGatewayProxyEventV2 {
+export function httpApiEvent(
+  method: string,
+  rawPath: string,
+  opts: { body?: string; headers?: Record<string, string>; query?: string } = {},
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -38,9 +41,11 @@ export function snsInSqsEvent(messages: unknown[]): SQSEvent {
         Message: typeof m === 'string' ? m : JSON.stringify(m),
         Timestamp: '2026-11-29T00:00:00.000Z',
         SignatureVersion: '1',
-        Signature: 'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
+        Signature:
+          'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
         SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
-        UnsubscribeUrl: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events:0b0b0b0b',
+        UnsubscribeUrl:
+          'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events:0b0b0b0b',
       }),
       attributes: {
         ApproximateReceiveCount: '1',
@@ -57,7 +62,10 @@ export function snsInSqsEvent(messages: unknown[]): SQSEvent {
   };
 }
 
-export function streamRecord(newImage: Record<string, AttributeValue>, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT'): DynamoDBRecord {
+export function streamRecord(
+  newImage: Record<string, AttributeValue>,
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT',
+): DynamoDBRecord {
   return {
     eventID: 'c4ca4238a0b923820dcc509a6f75849b',
     eventName,

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../../shared/adapters/local/queues.js';
-import { type LocalPlatform, localDeps } from '../../shared/runtime/local.js';
 import { type Clock, systemClock } from '../../shared/ports.js';
+import { type LocalPlatform, localDeps } from '../../shared/runtime/local.js';
 import { DEMO_PARTIES } from './factories.js';
 
 export function tempDir(prefix = 'communique-test-'): string {

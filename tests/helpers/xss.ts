@@ -21,4 +21,11 @@ export const XSS_PAYLOADS = [
 ];
 
 /** Markup that would run script if a browser parsed it as HTML. */
-export const LIVE_MARKUP = [/<script(?![^>]*src="\/assets\/search\.js")/i, /<[a-z][^>]*\son[a-z]+\s*=/i, /(href|src|action|data)\s*=\s*["']?\s*javascript:/i, /<iframe/i, /<object/i, /<style/i];
+export const LIVE_MARKUP = [
+  /<script(?![^>]*src="\/assets\/search\.js")/i,
+  /<[a-z][^>]*\son[a-z]+\s*=/i,
+  /(href|src|action|data)\s*=\s*["']?\s*javascript:/i,
+  /<iframe/i,
+  /<object/i,
+  /<style/i,
+];

@@ -87,7 +87,10 @@ describe('POST /v1/statements', () => {
   });
 
   it('answers 422 with the failing field paths for wrong types', async () => {
-    const problem = await expectProblem(await post({ ...aStatementInput(), title: 42, topics: ['ok', 7], language: 'not a language!' }), 422);
+    const problem = await expectProblem(
+      await post({ ...aStatementInput(), title: 42, topics: ['ok', 7], language: 'not a language!' }),
+      422,
+    );
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['language', 'title', 'topics.1']);
   });
 

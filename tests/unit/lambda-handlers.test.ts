@@ -8,7 +8,7 @@ import { issuePressKey } from '../../shared/domain/press-key.js';
 import type { Platform } from '../../shared/platform.js';
 import { awsDeps, readAwsSettings } from '../../shared/runtime/aws.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
-import { DEMO_PARTIES, aStatementInput } from '../helpers/factories.js';
+import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
 import { httpApiEvent, lambdaContext, snsInSqsEvent, streamRecord } from '../helpers/lambda-events.js';
 
 let servers: AwsTestServers;

@@ -1,8 +1,7 @@
 // The embedded queues: relay, visibility timeout, retries with backoff, dead letters, redrive.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteQueues } from '../../shared/adapters/local/queues.js';
-import { openDatabase, type Db } from '../../shared/adapters/local/sqlite.js';
-import { OutboxPublisher } from '../../shared/adapters/local/queues.js';
+import { OutboxPublisher, SqliteQueues } from '../../shared/adapters/local/queues.js';
+import { type Db, openDatabase } from '../../shared/adapters/local/sqlite.js';
 import { tempDir } from '../helpers/local-platform.js';
 
 let db: Db;

@@ -25,7 +25,11 @@ beforeEach(async () => {
   ] as const) {
     await p.subscribers.put(newSubscriber({ email, parties: [...parties], languages: [...languages] }, new Date()));
   }
-  const { statement } = await submitStatement(p, 'kke', aStatementInput({ language: 'el', title: 'Απεργία <b>τώρα</b>', body: 'Οι **εργάτες**' }));
+  const { statement } = await submitStatement(
+    p,
+    'kke',
+    aStatementInput({ language: 'el', title: 'Απεργία <b>τώρα</b>', body: 'Οι **εργάτες**' }),
+  );
   event = { type: 'statement.published', statementId: statement.id, version: 1, party: 'kke', occurredAt: statement.createdAt };
 });
 afterEach(() => p.cleanup());
@@ -46,7 +50,9 @@ describe('sendEmails', () => {
     expect(mail?.html).toContain('Απεργία &lt;b&gt;τώρα&lt;/b&gt;');
     const header = (name: string) => mail?.headerLines.find((h) => h.key === name)?.line.replace(/\r\n\s+/g, ' ');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <http:\/\/localhost:3000\/v1\/unsubscribe\?token=[0-9a-f]{20}\.[0-9a-z]+>$/);
+    expect(header('list-unsubscribe')).toMatch(
+      /^List-Unsubscribe: <http:\/\/localhost:3000\/v1\/unsubscribe\?token=[0-9a-f]{20}\.[0-9a-z]+>$/,
+    );
   });
 
   it('sends nothing again when the event is redelivered', async () => {

@@ -15,7 +15,7 @@ import {
 import type { StatementEvent } from '../../domain/events.js';
 import type { Party } from '../../domain/party.js';
 import type { PressKeyRecord } from '../../domain/press-key.js';
-import { type StatementSummary, listingKey, signatories } from '../../domain/statement.js';
+import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { Subscriber } from '../../domain/subscriber.js';
 import type {
   IdempotencyRecord,
@@ -46,7 +46,11 @@ async function getData<T>(t: TableRef, pk: string, sk: string): Promise<T | unde
   return r.Item?.data as T | undefined;
 }
 
-async function queryGsi(t: TableRef, gsi1pk: string, opts: { before?: string; limit?: number; newestFirst?: boolean } = {}): Promise<Item[]> {
+async function queryGsi(
+  t: TableRef,
+  gsi1pk: string,
+  opts: { before?: string; limit?: number; newestFirst?: boolean } = {},
+): Promise<Item[]> {
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -71,7 +75,10 @@ export class DynamoPartyRepository implements PartyRepository {
   constructor(private readonly t: TableRef) {}
   async put(party: Party) {
     await this.t.client.send(
-      new PutCommand({ TableName: this.t.tableName, Item: { pk: `PARTY#${party.id}`, sk: 'PARTY', gsi1pk: 'PARTIES', gsi1sk: party.id, data: party } }),
+      new PutCommand({
+        TableName: this.t.tableName,
+        Item: { pk: `PARTY#${party.id}`, sk: 'PARTY', gsi1pk: 'PARTIES', gsi1sk: party.id, data: party },
+      }),
     );
   }
   get(id: string) {
@@ -199,7 +206,8 @@ export class DynamoStatementRepository implements StatementRepository {
       const r: BatchGetCommandOutput = await this.t.client.send(
         new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of r.Responses?.[this.t.tableName] ?? []) found.set((item.data as StatementSummary).id, item.data as StatementSummary);
+      for (const item of r.Responses?.[this.t.tableName] ?? [])
+        found.set((item.data as StatementSummary).id, item.data as StatementSummary);
       keys = r.UnprocessedKeys?.[this.t.tableName]?.Keys;
     }
     return ids.flatMap((id) => found.get(id) ?? []);
@@ -230,7 +238,11 @@ export class DynamoSendLedger implements SendLedger {
     const key = this.key(statementId, version, subscriberId);
     try {
       await this.t.client.send(
-        new PutCommand({ TableName: this.t.tableName, Item: { ...key, status: 'pending' }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.t.tableName,
+          Item: { ...key, status: 'pending' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return 'claimed';
     } catch (e) {

@@ -1,5 +1,5 @@
 // Mailer on SES v2: the composed MIME message is sent as is (Content.Raw) through a configuration set.
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../../ports.js';
 
 export class SesMailer implements Mailer {

@@ -2,7 +2,7 @@
 import type { StatementEvent } from '../../domain/events.js';
 import type { Party } from '../../domain/party.js';
 import type { PressKeyRecord } from '../../domain/press-key.js';
-import { type StatementSummary, listingKey, signatories } from '../../domain/statement.js';
+import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { Subscriber } from '../../domain/subscriber.js';
 import type {
   IdempotencyRecord,
@@ -22,7 +22,9 @@ type JsonRow = { json: string };
 export class SqlitePartyRepository implements PartyRepository {
   constructor(private readonly db: Db) {}
   async put(party: Party) {
-    this.db.prepare('INSERT INTO parties (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(party.id, JSON.stringify(party));
+    this.db
+      .prepare('INSERT INTO parties (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json')
+      .run(party.id, JSON.stringify(party));
   }
   async get(id: string) {
     const row = this.db.prepare('SELECT json FROM parties WHERE id = ?').get(id) as JsonRow | undefined;
@@ -121,7 +123,9 @@ export class SqliteStatementRepository implements StatementRepository {
 export class SqliteSubscriberRepository implements SubscriberRepository {
   constructor(private readonly db: Db) {}
   async put(s: Subscriber) {
-    this.db.prepare('INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(s.id, JSON.stringify(s));
+    this.db
+      .prepare('INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json')
+      .run(s.id, JSON.stringify(s));
   }
   async get(id: string) {
     const row = this.db.prepare('SELECT json FROM subscribers WHERE id = ?').get(id) as JsonRow | undefined;

@@ -40,19 +40,26 @@ export class SqliteQueues {
 
   /** Moves every outbox event into each consumer's queue, in one transaction. Returns how many events moved. */
   relayOutbox(): number {
-    return this.db.transaction(() => {
-      const events = this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT 500').all() as Array<{ seq: number; event: string }>;
-      const enqueue = this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)');
-      const at = this.now();
-      for (const e of events) for (const q of this.consumers) enqueue.run(q, e.event, at, new Date(at).toISOString());
-      if (events.length) this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(events.at(-1)?.seq);
-      return events.length;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const events = this.db.prepare('SELECT seq, event FROM outbox ORDER BY seq LIMIT 500').all() as Array<{
+          seq: number;
+          event: string;
+        }>;
+        const enqueue = this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)');
+        const at = this.now();
+        for (const e of events) for (const q of this.consumers) enqueue.run(q, e.event, at, new Date(at).toISOString());
+        if (events.length) this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(events.at(-1)?.seq);
+        return events.length;
+      })
+      .immediate();
   }
 
   enqueue(queue: string, body: string): void {
     const at = this.now();
-    this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)').run(queue, body, at, new Date(at).toISOString());
+    this.db
+      .prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)')
+      .run(queue, body, at, new Date(at).toISOString());
   }
 
   /** Claims up to `max` visible messages: they stay invisible for the visibility timeout unless acknowledged. */

@@ -65,7 +65,9 @@ async function run(): Promise<void> {
   try {
     const docs = await search(query);
     list.replaceChildren(...docs.map(resultItem));
-    status.textContent = docs.length ? `${docs.length} result${docs.length === 1 ? '' : 's'} for “${query}”` : `No statement matches “${query}”.`;
+    status.textContent = docs.length
+      ? `${docs.length} result${docs.length === 1 ? '' : 's'} for “${query}”`
+      : `No statement matches “${query}”.`;
     document.body.dataset.searchState = 'done';
   } catch (e) {
     status.textContent = `Search failed: ${(e as Error).message}. Reload the page to try again.`;

@@ -1,7 +1,8 @@
 // The site's pages as typed functions of data; hono/jsx escapes every value, and only bodyHtml
 // (sanitised at write time) is inserted as markup.
-import { countryName, type Party } from '../../domain/party.js';
+
 import { languageName } from '../../domain/language.js';
+import { countryName, type Party } from '../../domain/party.js';
 import { type Statement, type StatementSummary, signatories } from '../../domain/statement.js';
 import { Layout, renderDocument } from './layout.js';
 import { DateLine, PartyNames, StatementList } from './statement-list.js';
@@ -26,7 +27,10 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>): 
         ) : null}
         {s.sourceUrl ? (
           <p class="source" lang="en" dir="ltr">
-            Source: <a href={s.sourceUrl} rel="nofollow noopener">{s.sourceUrl}</a>
+            Source:{' '}
+            <a href={s.sourceUrl} rel="nofollow noopener">
+              {s.sourceUrl}
+            </a>
           </p>
         ) : null}
       </article>
@@ -74,10 +78,12 @@ export function renderSearchPage(): Promise<string> {
   return renderDocument(
     <Layout title="Search" lang="en" dir="ltr" scripts={['/assets/search.js']}>
       <h1>Search</h1>
-      <form class="search" action="/search/" method="get" role="search">
-        <input type="search" name="q" id="q" aria-label="Search statements" autocomplete="off" />
-        <button type="submit">Search</button>
-      </form>
+      <search>
+        <form class="search" action="/search/" method="get">
+          <input type="search" name="q" id="q" aria-label="Search statements" autocomplete="off" />
+          <button type="submit">Search</button>
+        </form>
+      </search>
       <p id="search-status" aria-live="polite" />
       <ol id="search-results" class="statements" />
     </Layout>,

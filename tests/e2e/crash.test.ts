@@ -1,0 +1,77 @@
+// Crash safety: SIGKILL the platform while its consumers are mid-batch, restart it, and every
+// acknowledged statement is there with every effect (page, search entry, emails), each exactly once.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aStatementInput } from '../helpers/factories.js';
+import { tempDir } from '../helpers/local-platform.js';
+import { type RunningPlatform, issueKey, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
+
+const dataDir = tempDir();
+let platform: RunningPlatform | undefined;
+const ENV = { DEMO_DATA: 'off', QUEUE_VISIBILITY_MS: '3000' };
+const STATEMENTS = 60;
+const SUBSCRIBERS = 3;
+
+afterAll(async () => {
+  await platform?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const emails = () => {
+  const dir = path.join(dataDir, 'outbox');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+};
+
+describe('kill -9 mid-batch', () => {
+  it('loses no acknowledged statement and repeats no effect', async () => {
+    expect((await runCli(dataDir, ['parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el'])).code).toBe(0);
+    for (let i = 0; i < SUBSCRIBERS; i++) expect((await runCli(dataDir, ['subscribers', 'add', '--email', `r${i}@example.org`])).code).toBe(0);
+    const key = await issueKey(dataDir, 'kke');
+    platform = await startPlatform(dataDir, ENV);
+
+    const acknowledged: string[] = [];
+    const submitOne = async (i: number) => {
+      const res = await fetch(`${platform?.url}/v1/statements`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `crash-${i}` },
+        body: JSON.stringify(aStatementInput({ title: `Crash test ${i}`, body: `crashword${i} body` })),
+      });
+      if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
+    };
+    for (let i = 0; i < STATEMENTS; i += 6) await Promise.all([0, 1, 2, 3, 4, 5].map((j) => submitOne(i + j)));
+    expect(acknowledged).toHaveLength(STATEMENTS);
+
+    // Kill while some, but not all, emails are written: the consumers are mid-work.
+    await waitFor('the first emails', async () => emails().length > 0, 10_000);
+    await platform.kill();
+    const atKill = emails().length;
+    expect(atKill).toBeLessThan(STATEMENTS * SUBSCRIBERS);
+
+    platform = await startPlatform(dataDir, ENV);
+    await waitFor('every email', async () => emails().length === STATEMENTS * SUBSCRIBERS, 60_000);
+    for (const id of acknowledged) {
+      expect((await fetch(`${platform.url}/v1/statements/${id}`)).status).toBe(200);
+      await waitFor(`page of ${id}`, async () => (await fetch(`${platform?.url}/statements/${id}/`)).ok, 20_000);
+      await waitFor(`search doc of ${id}`, async () => (await fetch(`${platform?.url}/search/docs/${id}.json`)).ok, 20_000);
+    }
+    await waitFor('empty queues', async () => {
+      const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
+      try {
+        return (db.prepare('SELECT (SELECT count(*) FROM queue_messages) + (SELECT count(*) FROM outbox) AS n').get() as { n: number }).n === 0;
+      } finally {
+        db.close();
+      }
+    }, 20_000);
+    const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
+    const counts = db
+      .prepare("SELECT (SELECT count(*) FROM statements) AS statements, (SELECT count(*) FROM send_ledger WHERE status = 'sent') AS sent, (SELECT count(*) FROM dead_letters) AS dead")
+      .get();
+    db.close();
+    expect(counts).toEqual({ statements: STATEMENTS, sent: STATEMENTS * SUBSCRIBERS, dead: 0 });
+    expect(emails()).toHaveLength(STATEMENTS * SUBSCRIBERS);
+    const index = (await (await fetch(`${platform.url}/`)).text()).match(/Crash test \d+/g) ?? [];
+    expect(new Set(index).size).toBe(index.length);
+  });
+});

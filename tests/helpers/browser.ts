@@ -1,0 +1,31 @@
+// A real headless Chromium (Debian's package) driven by playwright-core.
+import fs from 'node:fs';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { tempDir } from './local-platform.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<BrowserContext & { dispose(): Promise<void> }> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (as .ci/run does).`);
+  const profile = tempDir('communique-chromium-');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return Object.assign(context, {
+    async dispose() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  });
+}
