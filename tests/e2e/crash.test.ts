@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { aStatementInput } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
-import { type RunningPlatform, issueKey, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
+import { issueKey, type RunningPlatform, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
 
 const dataDir = tempDir();
 let platform: RunningPlatform | undefined;
@@ -26,8 +26,24 @@ const emails = () => {
 
 describe('kill -9 mid-batch', () => {
   it('loses no acknowledged statement and repeats no effect', async () => {
-    expect((await runCli(dataDir, ['parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el'])).code).toBe(0);
-    for (let i = 0; i < SUBSCRIBERS; i++) expect((await runCli(dataDir, ['subscribers', 'add', '--email', `r${i}@example.org`])).code).toBe(0);
+    expect(
+      (
+        await runCli(dataDir, [
+          'parties',
+          'add',
+          '--id',
+          'kke',
+          '--name',
+          'Communist Party of Greece',
+          '--country',
+          'GR',
+          '--language',
+          'el',
+        ])
+      ).code,
+    ).toBe(0);
+    for (let i = 0; i < SUBSCRIBERS; i++)
+      expect((await runCli(dataDir, ['subscribers', 'add', '--email', `r${i}@example.org`])).code).toBe(0);
     const key = await issueKey(dataDir, 'kke');
     platform = await startPlatform(dataDir, ENV);
 
@@ -56,17 +72,25 @@ describe('kill -9 mid-batch', () => {
       await waitFor(`page of ${id}`, async () => (await fetch(`${platform?.url}/statements/${id}/`)).ok, 20_000);
       await waitFor(`search doc of ${id}`, async () => (await fetch(`${platform?.url}/search/docs/${id}.json`)).ok, 20_000);
     }
-    await waitFor('empty queues', async () => {
-      const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
-      try {
-        return (db.prepare('SELECT (SELECT count(*) FROM queue_messages) + (SELECT count(*) FROM outbox) AS n').get() as { n: number }).n === 0;
-      } finally {
-        db.close();
-      }
-    }, 20_000);
+    await waitFor(
+      'empty queues',
+      async () => {
+        const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
+        try {
+          return (
+            (db.prepare('SELECT (SELECT count(*) FROM queue_messages) + (SELECT count(*) FROM outbox) AS n').get() as { n: number }).n === 0
+          );
+        } finally {
+          db.close();
+        }
+      },
+      20_000,
+    );
     const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
     const counts = db
-      .prepare("SELECT (SELECT count(*) FROM statements) AS statements, (SELECT count(*) FROM send_ledger WHERE status = 'sent') AS sent, (SELECT count(*) FROM dead_letters) AS dead")
+      .prepare(
+        "SELECT (SELECT count(*) FROM statements) AS statements, (SELECT count(*) FROM send_ledger WHERE status = 'sent') AS sent, (SELECT count(*) FROM dead_letters) AS dead",
+      )
       .get();
     db.close();
     expect(counts).toEqual({ statements: STATEMENTS, sent: STATEMENTS * SUBSCRIBERS, dead: 0 });

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aStatementInput } from '../helpers/factories.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { aStatementInput } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
-import { type RunningPlatform, issueKey, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
+import { issueKey, type RunningPlatform, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
 import { XSS_PAYLOADS } from '../helpers/xss.js';
 
 let dataDir: string;
@@ -140,13 +140,18 @@ describe('untrusted text', () => {
       }
       const state = await page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-        handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)),
+        handlers: [...document.querySelectorAll('*')].flatMap((el) =>
+          [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name),
+        ),
         scripts: [...document.scripts].map((sc) => sc.src),
         title: document.querySelector('h1')?.textContent ?? '',
       }));
       expect(state.pwned, pagePath).toBeUndefined();
       expect(state.handlers, pagePath).toEqual([]);
-      expect(state.scripts.every((src) => src.endsWith('/assets/search.js')), pagePath).toBe(true);
+      expect(
+        state.scripts.every((src) => src.endsWith('/assets/search.js')),
+        pagePath,
+      ).toBe(true);
       expect(dialogs).toEqual([]);
       if (pagePath.startsWith('/statements/')) expect(state.title).toContain('<script>window.__pwned = 1</script>');
       await page.close();
