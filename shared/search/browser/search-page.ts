@@ -38,6 +38,7 @@ function resultItem(doc: SearchDoc): HTMLLIElement {
   const a = document.createElement('a');
   a.href = doc.url;
   a.textContent = doc.title;
+  h2.dir = 'auto';
   h2.append(a);
   const meta = document.createElement('p');
   meta.className = 'meta';
@@ -46,6 +47,7 @@ function resultItem(doc: SearchDoc): HTMLLIElement {
   meta.textContent = `${doc.parties.join(', ')} · ${doc.publishedAt.slice(0, 10)}`;
   const summary = document.createElement('p');
   summary.className = 'summary';
+  summary.dir = 'auto';
   summary.textContent = doc.summary;
   li.append(h2, meta, summary);
   return li;

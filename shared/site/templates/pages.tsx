@@ -11,12 +11,17 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>): 
   return renderDocument(
     <Layout title={s.title} lang={s.language} dir={s.dir} description={s.summary || undefined}>
       <article class="statement">
-        <h1>{s.title}</h1>
+        {/* dir="auto": a title may be in another script than the statement (quoted names, demo data). */}
+        <h1 dir="auto">{s.title}</h1>
         <p class="meta" lang="en" dir="ltr">
           <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} /> ·{' '}
           <span class="language">{languageName(s.language)}</span>
         </p>
-        {s.summary ? <p class="summary">{s.summary}</p> : null}
+        {s.summary ? (
+          <p class="summary" dir="auto">
+            {s.summary}
+          </p>
+        ) : null}
         <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
         {s.topics.length ? (
           <ul class="topics" lang="en" dir="ltr">

@@ -25,13 +25,17 @@ export function StatementList({ items, parties }: { items: StatementSummary[]; p
     <ol class="statements">
       {items.map((s) => (
         <li lang={s.language} dir={s.dir}>
-          <h2>
+          <h2 dir="auto">
             <a href={statementPath(s.id)}>{s.title}</a>
           </h2>
           <p class="meta" lang="en" dir="ltr">
             <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} />
           </p>
-          {s.summary ? <p class="summary">{s.summary}</p> : null}
+          {s.summary ? (
+            <p class="summary" dir="auto">
+              {s.summary}
+            </p>
+          ) : null}
         </li>
       ))}
     </ol>
