@@ -1,4 +1,10 @@
-// The CDK app. The AWS stacks arrive with the deployment issue; until then it synthesizes nothing.
+// The CDK app: `npx cdk deploy --all -c stage=dev|prod`. Same function code as the local platform.
 import { App } from 'aws-cdk-lib';
+import { buildSiteShell } from '../shared/site/shell.js';
+import { buildCommuniqueApp } from './communique-app.js';
+import { resolveConfig } from './config.js';
 
-new App().synth();
+const app = new App();
+const config = resolveConfig(app.node.tryGetContext('stage'), app.node.tryGetContext('stages'));
+buildCommuniqueApp(app, config, await buildSiteShell());
+app.synth();

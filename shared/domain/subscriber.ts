@@ -29,6 +29,8 @@ export interface Subscriber {
   unsubscribeSecret: string;
   createdAt: string;
   unsubscribedAt?: string;
+  /** Set when mail stopped because of SES feedback rather than the reader's click. */
+  suppressedFor?: 'bounce' | 'complaint';
 }
 
 export function subscriberId(email: string): string {

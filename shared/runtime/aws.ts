@@ -1,4 +1,5 @@
 // The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3, SES and SNS adapters.
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -13,18 +14,20 @@ import {
   DynamoSubscriberRepository,
   type TableRef,
 } from '../adapters/aws/dynamo-catalog.js';
+import { CloudFrontInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import type { Platform } from '../platform.js';
-import { systemClock } from '../ports.js';
+import { type ObjectStore, systemClock } from '../ports.js';
 
 const AwsEnv = z.object({
   TABLE_NAME: z.string().min(1),
   CONTENT_BUCKET: z.string().min(1),
-  SITE_BUCKET: z.string().min(1),
-  SITE_URL: z.url(),
-  MAIL_FROM: z.string().min(3),
+  /** Functions that publish pages; the API has none. */
+  SITE_BUCKET: z.string().min(1).optional(),
+  SITE_URL: z.url().default('https://localhost'),
+  MAIL_FROM: z.string().min(3).default('statements@localhost'),
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
@@ -54,6 +57,14 @@ export function siteCacheControl(key: string): string {
   return key.endsWith('.html') || key.endsWith('.json') ? 'public, max-age=0, must-revalidate' : 'public, max-age=300';
 }
 
+/** Stands in for a store this function was not given: any use is a wiring bug, said plainly. */
+function missingStore(variable: string): ObjectStore {
+  const fail = async (): Promise<never> => {
+    throw new Error(`this function has no ${variable}; give it one in infra/ if it needs the site store`);
+  };
+  return { put: fail, get: fail, list: fail };
+}
+
 export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
   const c = clients ?? {
     dynamo: new DynamoDBClient({}),
@@ -70,7 +81,7 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
     subscribers: new DynamoSubscriberRepository(table),
     ledger: new DynamoSendLedger(table),
     blobs: new S3ObjectStore(c.s3, settings.CONTENT_BUCKET),
-    site: new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl),
+    site: settings.SITE_BUCKET ? new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
     mailer: new SesMailer(c.ses ?? new SESv2Client({}), settings.SES_CONFIGURATION_SET),
   };
 }
@@ -80,4 +91,11 @@ export function snsPublisher(env: NodeJS.ProcessEnv = process.env, client: SNSCl
   const topic = z.string().startsWith('arn:').safeParse(env.TOPIC_ARN);
   if (!topic.success) throw new Error('TOPIC_ARN is not set to an SNS topic ARN for this function');
   return new SnsEventPublisher(client, topic.data);
+}
+
+/** render-pages' CDN: the distribution in front of the site bucket. */
+export function cdnInvalidator(env: NodeJS.ProcessEnv = process.env, client: CloudFrontClient = new CloudFrontClient({})) {
+  const id = z.string().regex(/^[A-Z0-9]{8,20}$/).safeParse(env.DISTRIBUTION_ID);
+  if (!id.success) throw new Error('DISTRIBUTION_ID is not set to a CloudFront distribution id for this function');
+  return new CloudFrontInvalidator(client, id.data);
 }

@@ -1,6 +1,7 @@
 // Serves the site store over HTTP for the embedded platform (on AWS, CloudFront serves the site bucket).
 import type { Context } from 'hono';
 import type { ObjectStore } from '../ports.js';
+import { CONTENT_SECURITY_POLICY } from '../site/security-headers.js';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -16,8 +17,7 @@ const TYPES: Record<string, string> = {
 
 /** The same security headers the CDN adds on AWS. */
 export const SITE_SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };

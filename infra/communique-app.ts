@@ -1,0 +1,56 @@
+// The stacks of one stage and their dependencies, plus cdk-nag; shared by app.ts and the infra tests.
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { SiteFile } from '../shared/site/shell.js';
+import type { ResolvedConfig } from './config.js';
+import { ApiStack } from './stacks/api-stack.js';
+import { DataStack } from './stacks/data-stack.js';
+import { EmailStack } from './stacks/email-stack.js';
+import { OpsStack } from './stacks/ops-stack.js';
+import { PipelineStack } from './stacks/pipeline-stack.js';
+import { SiteStack } from './stacks/site-stack.js';
+
+export function stackName(config: Pick<ResolvedConfig, 'stage'>, capability: string): string {
+  return `Communique-${config.stage}-${capability}`;
+}
+
+export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: SiteFile[]) {
+  const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
+  const common = { config, ...(env ? { env } : {}), tags: { project: 'communique', stage: config.stage } };
+  const data = new DataStack(app, stackName(config, 'Data'), { ...common, description: 'Communiqué: table and content bucket' });
+  const api = new ApiStack(app, stackName(config, 'Api'), { ...common, data, description: 'Communiqué: submissions API' });
+  const site = new SiteStack(app, stackName(config, 'Site'), {
+    ...common,
+    data,
+    apiDomain: api.apiDomain,
+    shell,
+    description: 'Communiqué: site bucket and CloudFront',
+  });
+  const email = new EmailStack(app, stackName(config, 'Email'), { ...common, data, description: 'Communiqué: SES and feedback' });
+  const pipeline = new PipelineStack(app, stackName(config, 'Pipeline'), {
+    ...common,
+    data,
+    site,
+    email,
+    description: 'Communiqué: outbox relay and consumers',
+  });
+  const ops = new OpsStack(app, stackName(config, 'Ops'), {
+    ...common,
+    api,
+    functions: [api.function, pipeline.relay, ...pipeline.consumers.map((c) => c.function), email.suppressor.function],
+    deadLetterQueues: [
+      { name: 'stream-relay', queue: pipeline.relayDeadLetters },
+      ...[...pipeline.consumers, email.suppressor].map((c) => ({ name: c.function.name, queue: c.deadLetterQueue })),
+    ],
+    description: 'Communiqué: alarms',
+  });
+  api.addStackDependency(data);
+  site.addStackDependency(api);
+  email.addStackDependency(data);
+  pipeline.addStackDependency(site);
+  pipeline.addStackDependency(email);
+  ops.addStackDependency(pipeline);
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { data, api, site, email, pipeline, ops };
+}

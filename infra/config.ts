@@ -1,0 +1,68 @@
+// The stage (from `-c stage=…`) and its validated configuration (from cdk.json context "stages").
+import { Aws } from 'aws-cdk-lib';
+import { z } from 'zod';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+export const StageConfig = z
+  .object({
+    /** The AWS account and region to deploy to; default: the CLI's current credentials. */
+    account: z.string().regex(/^\d{12}$/).optional(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+    /** Custom domain for the site and API (CloudFront), with its ACM certificate in us-east-1. */
+    domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/).optional(),
+    certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
+    /** The SES identity mail is sent from: an address or a domain verified in SES. */
+    sesIdentity: z.string().min(3),
+    /** From: of subscription emails; must belong to sesIdentity. */
+    mailFrom: z.string().min(3),
+    /** Who receives alarms; none means alarms go only to the alarm topic. */
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z.number().int().positive().default(30),
+    /** How long replaced versions of canonical statements are kept. */
+    noncurrentVersionDays: z.number().int().positive().default(365),
+    /** API Gateway throttling of the submissions API. */
+    apiRateLimit: z.number().positive().default(50),
+    apiBurstLimit: z.number().int().positive().default(100),
+  })
+  .refine((c) => !c.domainName === !c.certificateArn, {
+    message: 'domainName and certificateArn go together',
+    path: ['certificateArn'],
+  });
+export type StageConfig = z.infer<typeof StageConfig>;
+
+export interface ResolvedConfig extends StageConfig {
+  stage: Stage;
+  /** Prefix of every resource name: communique-<stage>. */
+  prefix: string;
+}
+
+/** Buckets carry fixed names (stage, account, region), so stacks refer to them without exports. */
+export function bucketName(config: Pick<ResolvedConfig, 'prefix'>, role: 'content' | 'site'): string {
+  return `${config.prefix}-${role}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+export function bucketArn(config: Pick<ResolvedConfig, 'prefix'>, role: 'content' | 'site'): string {
+  return `arn:${Aws.PARTITION}:s3:::${bucketName(config, role)}`;
+}
+
+/** How cdk-nag names a bucket-prefix resource in its IAM5 findings. */
+export function nagObjectResource(config: Pick<ResolvedConfig, 'prefix'>, role: 'content' | 'site', prefix: string): string {
+  return `Resource::arn:<AWS::Partition>:s3:::${config.prefix}-${role}-<AWS::AccountId>-<AWS::Region>/${prefix}*`;
+}
+
+export function resolveConfig(stage: unknown, stages: unknown): ResolvedConfig {
+  if (!isStage(stage)) throw new Error(`Unknown stage ${JSON.stringify(stage)}: pass -c stage=${STAGES.join('|')}`);
+  const raw = (stages as Record<string, unknown> | undefined)?.[stage];
+  const parsed = StageConfig.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`cdk.json context "stages.${stage}" is invalid: ${issues}`);
+  }
+  return { ...parsed.data, stage, prefix: `communique-${stage}` };
+}

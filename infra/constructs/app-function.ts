@@ -1,0 +1,73 @@
+// AppFunction: a function of this project with its defaults once: NodejsFunction bundled by the local
+// esbuild, arm64, the newest Node.js runtime, source maps, its own log group and a role of its own.
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export const BUNDLING: BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // The pinned SDK goes into the bundle rather than the runtime's own copy.
+  bundleAwsSDK: true,
+  // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  tsconfig: path.join(ROOT, 'tsconfig.json'),
+};
+
+export interface AppFunctionProps {
+  /** Its folder in functions/, e.g. "render-pages". */
+  name: string;
+  prefix: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention: RetentionDays;
+  reservedConcurrency?: number;
+}
+
+export class AppFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  /** Its folder in functions/. */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+    const functionName = `${props.prefix}-${props.name}`;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role, allowed only its own log group: no AWS managed policy with logs:* on every group.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName,
+      entry: path.join(ROOT, 'functions', props.name, 'handler.ts'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      depsLockFilePath: path.join(ROOT, 'package-lock.json'),
+      projectRoot: ROOT,
+      bundling: BUNDLING,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+    });
+  }
+}

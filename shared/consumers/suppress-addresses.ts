@@ -1,0 +1,33 @@
+// suppress-addresses: SES bounce and complaint notifications stop all mail to those subscribers.
+import { z } from 'zod';
+import { subscriberId } from '../domain/subscriber.js';
+import type { Platform } from '../platform.js';
+
+const Recipients = z.array(z.object({ emailAddress: z.string() }));
+
+/** An SES event publishing record (configuration set -> SNS), as much of it as this needs. */
+export const SesFeedback = z.object({
+  eventType: z.enum(['Bounce', 'Complaint']),
+  bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).optional(),
+  complaint: z.object({ complainedRecipients: Recipients }).optional(),
+  mail: z.object({ messageId: z.string() }),
+});
+export type SesFeedback = z.infer<typeof SesFeedback>;
+
+/** Addresses to stop mailing: complaints, and permanent bounces (a transient bounce may pass). */
+export function addressesToSuppress(f: SesFeedback): Array<{ email: string; reason: 'bounce' | 'complaint' }> {
+  if (f.eventType === 'Complaint') return (f.complaint?.complainedRecipients ?? []).map((r) => ({ email: r.emailAddress, reason: 'complaint' }));
+  if (f.bounce?.bounceType !== 'Permanent') return [];
+  return f.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'bounce' }));
+}
+
+export async function suppressAddresses(p: Pick<Platform, 'subscribers' | 'clock'>, feedback: SesFeedback): Promise<string[]> {
+  const suppressed: string[] = [];
+  for (const { email, reason } of addressesToSuppress(feedback)) {
+    const subscriber = await p.subscribers.get(subscriberId(email.toLowerCase()));
+    if (!subscriber || subscriber.unsubscribedAt) continue;
+    await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString(), suppressedFor: reason });
+    suppressed.push(subscriber.id);
+  }
+  return suppressed;
+}
