@@ -1,6 +1,7 @@
 // The stacks of one stage and their dependencies, plus cdk-nag; shared by app.ts and the infra tests.
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { stackName } from '../shared/deployment.js';
 import type { SiteFile } from '../shared/site/shell.js';
 import type { ResolvedConfig } from './config.js';
 import { ApiStack } from './stacks/api-stack.js';
@@ -10,31 +11,27 @@ import { OpsStack } from './stacks/ops-stack.js';
 import { PipelineStack } from './stacks/pipeline-stack.js';
 import { SiteStack } from './stacks/site-stack.js';
 
-export function stackName(config: Pick<ResolvedConfig, 'stage'>, capability: string): string {
-  return `Communique-${config.stage}-${capability}`;
-}
-
 export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: SiteFile[]) {
   const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const common = { config, ...(env ? { env } : {}), tags: { project: 'communique', stage: config.stage } };
-  const data = new DataStack(app, stackName(config, 'Data'), { ...common, description: 'Communiqué: table and content bucket' });
-  const api = new ApiStack(app, stackName(config, 'Api'), { ...common, data, description: 'Communiqué: submissions API' });
-  const site = new SiteStack(app, stackName(config, 'Site'), {
+  const data = new DataStack(app, stackName(config.stage, 'Data'), { ...common, description: 'Communiqué: table and content bucket' });
+  const api = new ApiStack(app, stackName(config.stage, 'Api'), { ...common, data, description: 'Communiqué: submissions API' });
+  const site = new SiteStack(app, stackName(config.stage, 'Site'), {
     ...common,
     data,
     apiDomain: api.apiDomain,
     shell,
     description: 'Communiqué: site bucket and CloudFront',
   });
-  const email = new EmailStack(app, stackName(config, 'Email'), { ...common, data, description: 'Communiqué: SES and feedback' });
-  const pipeline = new PipelineStack(app, stackName(config, 'Pipeline'), {
+  const email = new EmailStack(app, stackName(config.stage, 'Email'), { ...common, data, description: 'Communiqué: SES and feedback' });
+  const pipeline = new PipelineStack(app, stackName(config.stage, 'Pipeline'), {
     ...common,
     data,
     site,
     email,
     description: 'Communiqué: outbox relay and consumers',
   });
-  const ops = new OpsStack(app, stackName(config, 'Ops'), {
+  const ops = new OpsStack(app, stackName(config.stage, 'Ops'), {
     ...common,
     api,
     functions: [api.function, pipeline.relay, ...pipeline.consumers.map((c) => c.function), email.suppressor.function],

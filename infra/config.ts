@@ -12,10 +12,19 @@ export function isStage(value: unknown): value is Stage {
 export const StageConfig = z
   .object({
     /** The AWS account and region to deploy to; default: the CLI's current credentials. */
-    account: z.string().regex(/^\d{12}$/).optional(),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
     /** Custom domain for the site and API (CloudFront), with its ACM certificate in us-east-1. */
-    domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/).optional(),
+    domainName: z
+      .string()
+      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/)
+      .optional(),
     certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
     /** The SES identity mail is sent from: an address or a domain verified in SES. */
     sesIdentity: z.string().min(3),

@@ -5,10 +5,10 @@ import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apig
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type ResolvedConfig, bucketName } from '../config.js';
+import { bucketName, type ResolvedConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import type { DataStack } from './data-stack.js';
-import { STATEMENT_OBJECTS, TABLE_READ, grantObjects, grantTable, logRetention } from './grants.js';
+import { grantObjects, grantTable, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
@@ -72,4 +72,3 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }
 }
-

@@ -3,7 +3,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { type ResolvedConfig, bucketName } from '../config.js';
+import { bucketName, type ResolvedConfig } from '../config.js';
 
 export interface DataStackProps extends StackProps {
   config: ResolvedConfig;

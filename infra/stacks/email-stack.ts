@@ -13,10 +13,10 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { type ResolvedConfig, bucketName } from '../config.js';
+import { bucketName, type ResolvedConfig } from '../config.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
-import { TABLE_READ, grantTable, logRetention } from './grants.js';
+import { grantTable, logRetention, TABLE_READ } from './grants.js';
 
 export interface EmailStackProps extends StackProps {
   config: ResolvedConfig;

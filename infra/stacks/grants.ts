@@ -1,10 +1,11 @@
 // Least-privilege grants written out: exact actions on exact resources, no service-wide wildcards.
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+
 import { Validations } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
-import { type ResolvedConfig, bucketArn, nagObjectResource } from '../config.js';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { bucketArn, nagObjectResource, type ResolvedConfig } from '../config.js';
 
 export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 export const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -49,5 +50,6 @@ export function logRetention(days: number): RetentionDays {
   return RETENTIONS.filter((r) => r >= days).sort((a, b) => a - b)[0] ?? RetentionDays.TEN_YEARS;
 }
 
-export const STATEMENT_OBJECTS = 'Canonical statements are objects named by id under statements/ of the content bucket; the grant is that prefix.';
+export const STATEMENT_OBJECTS =
+  'Canonical statements are objects named by id under statements/ of the content bucket; the grant is that prefix.';
 export const SITE_OBJECTS = 'The function writes pages and search shards anywhere in the site bucket, which holds nothing else.';

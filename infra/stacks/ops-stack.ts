@@ -2,12 +2,12 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ResolvedConfig } from '../config.js';
 import type { AppFunction } from '../constructs/app-function.js';
 import type { ApiStack } from './api-stack.js';
@@ -62,8 +62,16 @@ export class OpsStack extends Stack {
       );
     }
     for (const f of props.functions) {
-      alarm(`${f.name}-errors`, f.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), `${f.fn.functionName} raised errors.`);
+      alarm(
+        `${f.name}-errors`,
+        f.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${f.fn.functionName} raised errors.`,
+      );
     }
-    alarm('api-5xx', props.api.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 'The submissions API answered 5xx.');
+    alarm(
+      'api-5xx',
+      props.api.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'The submissions API answered 5xx.',
+    );
   }
 }

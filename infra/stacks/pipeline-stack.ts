@@ -7,12 +7,12 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type ResolvedConfig, bucketName } from '../config.js';
+import { bucketName, type ResolvedConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
 import type { EmailStack } from './email-stack.js';
-import { SITE_OBJECTS, STATEMENT_OBJECTS, TABLE_READ, grantList, grantObjects, grantTable, logRetention } from './grants.js';
+import { grantList, grantObjects, grantTable, logRetention, SITE_OBJECTS, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
 import type { SiteStack } from './site-stack.js';
 
 export interface PipelineStackProps extends StackProps {
@@ -64,7 +64,12 @@ export class PipelineStack extends Stack {
         retryAttempts: 10,
         maxRecordAge: Duration.days(1),
         onFailure: new SqsDlq(this.relayDeadLetters),
-        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') } } } })],
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') } } },
+          }),
+        ],
       }),
     );
 

@@ -6,11 +6,8 @@ import { Party } from '../domain/party.js';
 import { issuePressKey } from '../domain/press-key.js';
 import { newSubscriber, SubscriberInput, subscriberId } from '../domain/subscriber.js';
 import { fieldIssues } from '../errors.js';
-import { type CliTarget, openTarget } from './targets.js';
-
-class UsageError extends Error {
-  override name = 'UsageError';
-}
+import type { AwsCliClients } from './aws-target.js';
+import { type CliTarget, openTarget, UsageError } from './targets.js';
 
 function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const r = schema.safeParse(value);
@@ -23,12 +20,18 @@ function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, what: st
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildCli(out: (line: string) => void = console.log): Command {
+export function buildCli(out: (line: string) => void = console.log, aws?: AwsCliClients): Command {
   const program = new Command('communique')
     .description('Operate a Communiqué platform: parties, press keys, subscribers and dead letters.')
+    .addOption(
+      new Option('--target <target>', 'the platform to act on: the local one under DATA_DIR, or a deployed stage')
+        .choices(['local', 'aws'])
+        .default('local'),
+    )
+    .option('--stage <stage>', 'with --target aws: the deployed stage (dev, prod)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const target = async (): Promise<CliTarget> => openTarget(program.opts());
+  const target = async (): Promise<CliTarget> => openTarget({ ...program.opts(), ...(aws ? { aws } : {}) });
 
   const parties = program.command('parties').description('the parties that publish here');
   parties
@@ -155,9 +158,9 @@ export function buildCli(out: (line: string) => void = console.log): Command {
   return program;
 }
 
-export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runCli(argv: string[], out: (line: string) => void = console.log, aws?: AwsCliClients): Promise<number> {
   try {
-    await buildCli(out).parseAsync(argv, { from: 'user' });
+    await buildCli(out, aws).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

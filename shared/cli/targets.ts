@@ -1,16 +1,31 @@
-// Which platform the CLI acts on: the embedded one under DATA_DIR.
+// Which platform the CLI acts on: the embedded one under DATA_DIR, or a deployed stage on AWS.
 import type { DeadLetter } from '../adapters/local/queues.js';
 import type { Platform } from '../platform.js';
 import { localDeps, readLocalSettings } from '../runtime/local.js';
+import type { AwsCliClients } from './aws-target.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export interface CliTarget {
-  platform: Platform;
+  platform: Pick<Platform, 'clock' | 'parties' | 'keys' | 'subscribers'>;
   deadLetters(queue?: string): DeadLetter[];
   redrive(queue?: string): number;
   close(): Promise<void>;
 }
 
-export async function openTarget(_opts: Record<string, unknown>): Promise<CliTarget> {
+export interface TargetOptions {
+  target?: string;
+  stage?: string;
+  aws?: AwsCliClients;
+}
+
+export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
+  if (opts.target === 'aws') {
+    const { openAwsTarget } = await import('./aws-target.js');
+    return openAwsTarget(opts.stage, opts.aws);
+  }
   const platform = localDeps(readLocalSettings());
   return {
     platform,

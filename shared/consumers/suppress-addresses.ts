@@ -16,7 +16,8 @@ export type SesFeedback = z.infer<typeof SesFeedback>;
 
 /** Addresses to stop mailing: complaints, and permanent bounces (a transient bounce may pass). */
 export function addressesToSuppress(f: SesFeedback): Array<{ email: string; reason: 'bounce' | 'complaint' }> {
-  if (f.eventType === 'Complaint') return (f.complaint?.complainedRecipients ?? []).map((r) => ({ email: r.emailAddress, reason: 'complaint' }));
+  if (f.eventType === 'Complaint')
+    return (f.complaint?.complainedRecipients ?? []).map((r) => ({ email: r.emailAddress, reason: 'complaint' }));
   if (f.bounce?.bounceType !== 'Permanent') return [];
   return f.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'bounce' }));
 }

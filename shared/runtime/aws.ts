@@ -6,6 +6,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { CloudFrontInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import {
   DynamoPartyRepository,
   DynamoPressKeyRepository,
@@ -14,7 +15,6 @@ import {
   DynamoSubscriberRepository,
   type TableRef,
 } from '../adapters/aws/dynamo-catalog.js';
-import { CloudFrontInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
@@ -95,7 +95,10 @@ export function snsPublisher(env: NodeJS.ProcessEnv = process.env, client: SNSCl
 
 /** render-pages' CDN: the distribution in front of the site bucket. */
 export function cdnInvalidator(env: NodeJS.ProcessEnv = process.env, client: CloudFrontClient = new CloudFrontClient({})) {
-  const id = z.string().regex(/^[A-Z0-9]{8,20}$/).safeParse(env.DISTRIBUTION_ID);
+  const id = z
+    .string()
+    .regex(/^[A-Z0-9]{8,20}$/)
+    .safeParse(env.DISTRIBUTION_ID);
   if (!id.success) throw new Error('DISTRIBUTION_ID is not set to a CloudFront distribution id for this function');
   return new CloudFrontInvalidator(client, id.data);
 }

@@ -5,18 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnsEventPublisher } from '../../shared/adapters/aws/sns-publisher.js';
 import { eventOfStreamRecord, relayStreamRecords } from '../../shared/consumers/stream-relay.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
+import { newSubscriber } from '../../shared/domain/subscriber.js';
 import type { Platform } from '../../shared/platform.js';
 import { awsDeps, readAwsSettings } from '../../shared/runtime/aws.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { type CloudFrontStub, startCloudFrontStub } from '../helpers/cloudfront-stub.js';
 import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
 import { httpApiEvent, lambdaContext, snsInSqsEvent, streamRecord } from '../helpers/lambda-events.js';
 
 let servers: AwsTestServers;
+let cloudFront: CloudFrontStub;
 let platform: Platform;
 let siteBucket: string;
 
 beforeAll(async () => {
   servers = await startAwsTestServers();
+  cloudFront = await startCloudFrontStub();
   siteBucket = await servers.newBucket();
   Object.assign(process.env, {
     TABLE_NAME: await servers.newTable(),
@@ -30,6 +34,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_ENDPOINT_URL_DYNAMODB: servers.endpoints.dynamo,
     AWS_ENDPOINT_URL_S3: servers.endpoints.s3,
+    AWS_ENDPOINT_URL_CLOUDFRONT: cloudFront.endpoint,
+    DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   });
@@ -38,6 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await servers.stop();
+  await cloudFront.stop();
 });
 
 describe('functions/api/handler', () => {
@@ -69,7 +76,7 @@ describe('functions/api/handler', () => {
 });
 
 describe('functions/render-pages/handler', () => {
-  it('renders the pages of the statement in an SNS-in-SQS record and reports a bad record as a partial failure', async () => {
+  it('renders the pages of the statement in an SNS-in-SQS record, reports a bad record as a partial failure, and invalidates once', async () => {
     const { handler } = await import('../../functions/render-pages/handler.js');
     const list = await platform.statements.list({ limit: 1 });
     const id = list.items[0]?.id as string;
@@ -80,6 +87,45 @@ describe('functions/render-pages/handler', () => {
     const page = Buffer.from((await platform.site.get(`statements/${id}/index.html`)) ?? []).toString('utf8');
     expect(page).toContain('<html lang="ja" dir="ltr">');
     expect(page).toContain('<strong>労働者</strong>');
+    expect(cloudFront.invalidations).toHaveLength(1);
+    expect(cloudFront.invalidations[0]).toEqual(
+      expect.arrayContaining([`/statements/${id}/index.html`, '/index.html', '/parties/jcp/index.html']),
+    );
+  });
+});
+
+describe('functions/suppress-addresses/handler', () => {
+  it('stops mail to permanently bounced and complaining subscribers, not to transient bounces', async () => {
+    const { handler } = await import('../../functions/suppress-addresses/handler.js');
+    const add = async (email: string) => {
+      const s = newSubscriber({ email, parties: [], languages: [] }, new Date());
+      await platform.subscribers.put(s);
+      return s.id;
+    };
+    const [hard, soft, angry] = [await add('gone@example.org'), await add('full@example.org'), await add('angry@example.org')];
+    const mail = { messageId: '0100018c-abc', timestamp: '2026-11-29T00:00:00.000Z', source: 'statements@example.org', destination: [] };
+    const feedback = [
+      {
+        eventType: 'Bounce',
+        mail,
+        bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'Gone@example.org' }] },
+      },
+      {
+        eventType: 'Bounce',
+        mail,
+        bounce: { bounceType: 'Transient', bounceSubType: 'MailboxFull', bouncedRecipients: [{ emailAddress: 'full@example.org' }] },
+      },
+      {
+        eventType: 'Complaint',
+        mail,
+        complaint: { complainedRecipients: [{ emailAddress: 'angry@example.org' }], complaintFeedbackType: 'abuse' },
+      },
+    ];
+    const res = await handler(snsInSqsEvent(feedback), lambdaContext);
+    expect(res.batchItemFailures).toEqual([]);
+    expect((await platform.subscribers.get(hard))?.suppressedFor).toBe('bounce');
+    expect((await platform.subscribers.get(soft))?.unsubscribedAt).toBeUndefined();
+    expect((await platform.subscribers.get(angry))?.suppressedFor).toBe('complaint');
   });
 });
 
