@@ -207,11 +207,13 @@ describe('least privilege', () => {
   const statementsOf = (b: Built) =>
     (Object.keys(b.templates) as Array<keyof Built['templates']>).flatMap((stack) =>
       resources(b, stack, 'AWS::IAM::Policy').flatMap((p) =>
-        (p.Properties.PolicyDocument.Statement as Json[]).map((s): Json => ({
-          ...s,
-          stack,
-          roles: JSON.stringify(p.Properties.Roles),
-        })),
+        (p.Properties.PolicyDocument.Statement as Json[]).map(
+          (s): Json => ({
+            ...s,
+            stack,
+            roles: JSON.stringify(p.Properties.Roles),
+          }),
+        ),
       ),
     );
   const actions = (s: { Action: string | string[] }) => [s.Action].flat();
