@@ -1,134 +1,41 @@
-// `npm run bench`: submit throughput through the HTTP API of the running local platform, and
-// submit-to-visible latency (page served, search finds it, email written), p50/p95.
-// Prints the figures and writes them to bench/results/. Not a test: numbers depend on the machine.
+// `npm run bench`: the local flow (submit throughput, submit-to-visible latency) and the Lambda bundles
+// (size, cold load). Prints the figures and writes them to bench/results/. Not a test: the numbers
+// depend on the machine, which the results record.
+// Options: --only=flow|bundles --submits=500 --concurrency=8 --latency=40 --runs=15
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../shared/search/tokenize.js';
-import { issueKey, runCli, startPlatform } from '../tests/helpers/platform-process.js';
+import { z } from 'zod';
+import { benchBundles } from './bundles.js';
+import { benchFlow } from './flow.js';
+import { round } from './stats.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')) as Array<[string, string]>);
-const THROUGHPUT_N = Number(args.submits ?? 500);
-const CONCURRENCY = Number(args.concurrency ?? 8);
-const LATENCY_N = Number(args.latency ?? 40);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
-const round = (n: number) => Math.round(n * 10) / 10;
-
-function progress(label: string, done: number, total: number) {
-  if (process.stderr.isTTY) process.stderr.write(`\r${label}: ${done}/${total}`);
-  else if (done === total || done % Math.ceil(total / 5) === 0) process.stderr.write(`${label}: ${done}/${total}\n`);
-  if (done === total && process.stderr.isTTY) process.stderr.write('\n');
-}
+const Args = z.object({
+  only: z.enum(['flow', 'bundles']).optional(),
+  submits: z.coerce.number().int().positive().default(500),
+  concurrency: z.coerce.number().int().positive().default(8),
+  latency: z.coerce.number().int().positive().default(40),
+  runs: z.coerce.number().int().positive().default(15),
+});
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-'));
-  await runCli(dataDir, ['parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el']);
-  for (let i = 0; i < 5; i++) await runCli(dataDir, ['subscribers', 'add', '--email', `reader${i}@example.org`]);
-  const key = await issueKey(dataDir, 'kke');
-  const platform = await startPlatform(dataDir, { DEMO_DATA: 'off' });
-  const submit = async (i: number, word: string) => {
-    const res = await fetch(`${platform.url}/v1/statements`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: `Benchmark statement ${i}`,
-        summary: 'Measured submission.',
-        body: `Οι εργάτες του λιμανιού απεργούν. ${word}\n\n${'Solidarity with the dockers. '.repeat(40)}`,
-        language: 'el',
-        topics: ['bench'],
-      }),
-    });
-    if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
-    return ((await res.json()) as { id: string }).id;
+  const raw = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const parsed = Args.safeParse(raw);
+  if (!parsed.success) throw new Error(`bad option: ${parsed.error.issues.map((i) => `--${i.path.join('.')} ${i.message}`).join('; ')}`);
+  const args = parsed.data;
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+    ...(args.only !== 'bundles'
+      ? { flow: await benchFlow({ submits: args.submits, concurrency: args.concurrency, latencyProbes: args.latency }) }
+      : {}),
+    ...(args.only !== 'flow' ? { bundles: await benchBundles(args.runs) } : {}),
   };
-
-  try {
-    // Throughput: CONCURRENCY clients submitting as fast as they are answered.
-    let next = 0;
-    let done = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < THROUGHPUT_N) {
-          await submit(next++, 'throughput');
-          progress('submits', ++done, THROUGHPUT_N);
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const throughput = THROUGHPUT_N / seconds;
-
-    // Let the consumers drain the backlog before measuring latency on a quiet platform.
-    const outbox = path.join(dataDir, 'outbox');
-    const emails = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0);
-    const drainStart = performance.now();
-    while (emails() < THROUGHPUT_N * 5) await new Promise((r) => setTimeout(r, 50));
-    const drainSeconds = (performance.now() - drainStart) / 1000;
-
-    const page: number[] = [];
-    const search: number[] = [];
-    const email: number[] = [];
-    for (let i = 0; i < LATENCY_N; i++) {
-      const word = `latencyword${i}x`;
-      const [token] = tokenize(word);
-      const shardUrl = `${platform.url}/${shardKey(shardOf(token as string, SHARD_COUNT))}`;
-      const start = performance.now();
-      const id = await submit(THROUGHPUT_N + i, word);
-      const pending = new Set(['page', 'search', 'email']);
-      while (pending.size) {
-        const now = performance.now() - start;
-        if (pending.has('page') && (await fetch(`${platform.url}/statements/${id}/`)).ok) {
-          page.push(now);
-          pending.delete('page');
-        }
-        if (pending.has('search')) {
-          const res = await fetch(shardUrl);
-          if (res.ok && ((await res.json()) as Record<string, string[]>)[token as string]?.includes(id)) {
-            search.push(now);
-            pending.delete('search');
-          }
-        }
-        if (pending.has('email') && fs.existsSync(outbox) && fs.readdirSync(outbox).filter((f) => f.startsWith(id)).length === 5) {
-          email.push(now);
-          pending.delete('email');
-        }
-        if (pending.size) await new Promise((r) => setTimeout(r, 5));
-      }
-      progress('latency probes', i + 1, LATENCY_N);
-    }
-
-    const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-      submitThroughput: { submits: THROUGHPUT_N, concurrency: CONCURRENCY, seconds: round(seconds), perSecond: round(throughput) },
-      backlogDrain: {
-        statements: THROUGHPUT_N,
-        emails: THROUGHPUT_N * 5,
-        seconds: round(drainSeconds),
-        statementsPerSecond: round(THROUGHPUT_N / drainSeconds),
-      },
-      submitToVisibleMs: {
-        probes: LATENCY_N,
-        page: { p50: round(pct(page, 50)), p95: round(pct(page, 95)) },
-        search: { p50: round(pct(search, 50)), p95: round(pct(search, 95)) },
-        email: { p50: round(pct(email, 50)), p95: round(pct(email, 95)) },
-      },
-    };
-    const file = path.join(here, 'results', `local-flow-${results.date.slice(0, 19).replace(/:/g, '')}.json`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
-    console.log(`written to ${path.relative(process.cwd(), file)}`);
-  } finally {
-    await platform.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  const file = path.join(import.meta.dirname, 'results', `bench-${results.date.slice(0, 19).replace(/:/g, '')}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((e) => {

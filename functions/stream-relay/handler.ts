@@ -2,7 +2,7 @@
 // (bisected on error), so every committed statement's event reaches SNS at least once.
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { relayStreamRecords } from '../../shared/consumers/stream-relay.js';
-import { snsPublisher } from '../../shared/runtime/aws.js';
+import { snsPublisher } from '../../shared/runtime/aws-relay.js';
 
 const publisher = snsPublisher();
 

@@ -3,7 +3,6 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CloudFrontInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
@@ -17,7 +16,6 @@ import {
 } from '../adapters/aws/dynamo-catalog.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
-import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import type { Platform } from '../platform.js';
 import { type ObjectStore, systemClock } from '../ports.js';
 
@@ -84,13 +82,6 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
     site: settings.SITE_BUCKET ? new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
     mailer: new SesMailer(c.ses ?? new SESv2Client({}), settings.SES_CONFIGURATION_SET),
   };
-}
-
-/** The relay needs only the topic. */
-export function snsPublisher(env: NodeJS.ProcessEnv = process.env, client: SNSClient = new SNSClient({})) {
-  const topic = z.string().startsWith('arn:').safeParse(env.TOPIC_ARN);
-  if (!topic.success) throw new Error('TOPIC_ARN is not set to an SNS topic ARN for this function');
-  return new SnsEventPublisher(client, topic.data);
 }
 
 /** render-pages' CDN: the distribution in front of the site bucket. */

@@ -1,0 +1,113 @@
+// Submit throughput through the HTTP API of the running local platform, and submit-to-visible
+// latency (page served, search finds it, email written), p50/p95.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../shared/search/tokenize.js';
+import { issueKey, runCli, startPlatform } from '../tests/helpers/platform-process.js';
+import { pct, progress, round } from './stats.js';
+
+export interface FlowOptions {
+  submits: number;
+  concurrency: number;
+  latencyProbes: number;
+}
+
+export async function benchFlow(opts: FlowOptions) {
+  const { submits: THROUGHPUT_N, concurrency: CONCURRENCY, latencyProbes: LATENCY_N } = opts;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-'));
+  await runCli(dataDir, ['parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el']);
+  for (let i = 0; i < 5; i++) await runCli(dataDir, ['subscribers', 'add', '--email', `reader${i}@example.org`]);
+  const key = await issueKey(dataDir, 'kke');
+  const platform = await startPlatform(dataDir, { DEMO_DATA: 'off' });
+  const submit = async (i: number, word: string) => {
+    const res = await fetch(`${platform.url}/v1/statements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `Benchmark statement ${i}`,
+        summary: 'Measured submission.',
+        body: `Οι εργάτες του λιμανιού απεργούν. ${word}\n\n${'Solidarity with the dockers. '.repeat(40)}`,
+        language: 'el',
+        topics: ['bench'],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { id: string }).id;
+  };
+
+  try {
+    // Throughput: CONCURRENCY clients submitting as fast as they are answered.
+    let next = 0;
+    let done = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < THROUGHPUT_N) {
+          await submit(next++, 'throughput');
+          progress('submits', ++done, THROUGHPUT_N);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const throughput = THROUGHPUT_N / seconds;
+
+    // Let the consumers drain the backlog before measuring latency on a quiet platform.
+    const outbox = path.join(dataDir, 'outbox');
+    const emails = () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0);
+    const drainStart = performance.now();
+    while (emails() < THROUGHPUT_N * 5) await new Promise((r) => setTimeout(r, 50));
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+
+    const page: number[] = [];
+    const search: number[] = [];
+    const email: number[] = [];
+    for (let i = 0; i < LATENCY_N; i++) {
+      const word = `latencyword${i}x`;
+      const [token] = tokenize(word);
+      const shardUrl = `${platform.url}/${shardKey(shardOf(token as string, SHARD_COUNT))}`;
+      const start = performance.now();
+      const id = await submit(THROUGHPUT_N + i, word);
+      const pending = new Set(['page', 'search', 'email']);
+      while (pending.size) {
+        const now = performance.now() - start;
+        if (pending.has('page') && (await fetch(`${platform.url}/statements/${id}/`)).ok) {
+          page.push(now);
+          pending.delete('page');
+        }
+        if (pending.has('search')) {
+          const res = await fetch(shardUrl);
+          if (res.ok && ((await res.json()) as Record<string, string[]>)[token as string]?.includes(id)) {
+            search.push(now);
+            pending.delete('search');
+          }
+        }
+        if (pending.has('email') && fs.existsSync(outbox) && fs.readdirSync(outbox).filter((f) => f.startsWith(id)).length === 5) {
+          email.push(now);
+          pending.delete('email');
+        }
+        if (pending.size) await new Promise((r) => setTimeout(r, 5));
+      }
+      progress('latency probes', i + 1, LATENCY_N);
+    }
+
+    return {
+      submitThroughput: { submits: THROUGHPUT_N, concurrency: CONCURRENCY, seconds: round(seconds), perSecond: round(throughput) },
+      backlogDrain: {
+        statements: THROUGHPUT_N,
+        emails: THROUGHPUT_N * 5,
+        seconds: round(drainSeconds),
+        statementsPerSecond: round(THROUGHPUT_N / drainSeconds),
+      },
+      submitToVisibleMs: {
+        probes: LATENCY_N,
+        page: { p50: round(pct(page, 50)), p95: round(pct(page, 95)) },
+        search: { p50: round(pct(search, 50)), p95: round(pct(search, 95)) },
+        email: { p50: round(pct(email, 50)), p95: round(pct(email, 95)) },
+      },
+    };
+  } finally {
+    await platform.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
