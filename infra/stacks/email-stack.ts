@@ -1,7 +1,5 @@
 // Email: the SES identity and configuration set; bounces and complaints feed suppress-addresses.
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -11,9 +9,9 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { bucketName, type ResolvedConfig } from '../config.js';
+import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
 import { grantTable, logRetention, TABLE_READ } from './grants.js';
@@ -42,17 +40,10 @@ export class EmailStack extends Stack {
     });
     this.configurationSetArn = `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${this.configurationSet.configurationSetName}`;
 
-    const key = new Key(this, 'FeedbackKey', { alias: `alias/${config.prefix}-email-feedback`, enableKeyRotation: true });
-    // SES publishes to the encrypted topic: it needs the key.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        principals: [new ServicePrincipal('ses.amazonaws.com')],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    const feedback = new Topic(this, 'Feedback', { topicName: `${config.prefix}-email-feedback`, masterKey: key, enforceSSL: true });
+    const feedback = new EncryptedTopic(this, 'Feedback', {
+      topicName: `${config.prefix}-email-feedback`,
+      publishingServices: ['ses.amazonaws.com'],
+    }).topic;
     new ConfigurationSetEventDestination(this, 'BouncesAndComplaints', {
       configurationSet: this.configurationSet,
       destination: EventDestination.snsTopic(feedback),

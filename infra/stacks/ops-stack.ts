@@ -2,14 +2,13 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ResolvedConfig } from '../config.js';
 import type { AppFunction } from '../constructs/app-function.js';
+import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import type { ApiStack } from './api-stack.js';
 
 export interface OpsStackProps extends StackProps {
@@ -27,17 +26,10 @@ export class OpsStack extends Stack {
   constructor(scope: Construct, id: string, props: OpsStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const key = new Key(this, 'AlarmsKey', { alias: `alias/${config.prefix}-alarms`, enableKeyRotation: true });
-    // CloudWatch publishes alarm notifications to the encrypted topic.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    this.alarmTopic = new Topic(this, 'Alarms', { topicName: `${config.prefix}-alarms`, masterKey: key, enforceSSL: true });
+    this.alarmTopic = new EncryptedTopic(this, 'Alarms', {
+      topicName: `${config.prefix}-alarms`,
+      publishingServices: ['cloudwatch.amazonaws.com'],
+    }).topic;
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     const action = new SnsAction(this.alarmTopic);
 

@@ -1,14 +1,14 @@
 // Pipeline: the outbox relay (table stream -> SNS) and the three consumers, each on its own queue.
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bucketName, type ResolvedConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
+import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
 import type { EmailStack } from './email-stack.js';
@@ -33,8 +33,8 @@ export class PipelineStack extends Stack {
     const { config, data, site, email } = props;
     const retention = logRetention(config.logRetentionDays);
 
-    const key = new Key(this, 'EventsKey', { alias: `alias/${config.prefix}-events`, enableKeyRotation: true });
-    this.topic = new Topic(this, 'StatementEvents', { topicName: `${config.prefix}-statement-events`, masterKey: key, enforceSSL: true });
+    const events = new EncryptedTopic(this, 'StatementEvents', { topicName: `${config.prefix}-statement-events` });
+    this.topic = events.topic;
 
     // The outbox relay: only committed statement items (INSERT of sk = STMT) reach the function.
     this.relayDeadLetters = new Queue(this, 'RelayDeadLetters', {
@@ -51,7 +51,9 @@ export class PipelineStack extends Stack {
     });
     // Written out: grantPublish would add kms:GenerateDataKey* (a wildcard).
     this.relay.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
-    this.relay.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
+    this.relay.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [events.key.keyArn] }),
+    );
     Validations.of(this.relayDeadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: "This is the relay's dead-letter destination (the stream mapping's on-failure target), not a work queue.",

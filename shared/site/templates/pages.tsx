@@ -5,7 +5,7 @@ import { languageName } from '../../domain/language.js';
 import { countryName, type Party } from '../../domain/party.js';
 import { type Statement, type StatementSummary, signatories } from '../../domain/statement.js';
 import { Layout, renderDocument } from './layout.js';
-import { DateLine, PartyNames, StatementList } from './statement-list.js';
+import { DateLine, PartyNames, StatementList, Summary } from './statement-list.js';
 
 export function renderStatementPage(s: Statement, parties: Map<string, Party>): Promise<string> {
   return renderDocument(
@@ -17,11 +17,7 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>): 
           <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} /> ·{' '}
           <span class="language">{languageName(s.language)}</span>
         </p>
-        {s.summary ? (
-          <p class="summary" dir="auto">
-            {s.summary}
-          </p>
-        ) : null}
+        <Summary text={s.summary} />
         <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
         {s.topics.length ? (
           <ul class="topics" lang="en" dir="ltr">

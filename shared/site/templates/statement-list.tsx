@@ -19,6 +19,15 @@ export function DateLine({ iso }: { iso: string }) {
   return <time datetime={iso}>{iso.slice(0, 10)}</time>;
 }
 
+/** A summary in its own direction: it may be in another script than the statement. */
+export function Summary({ text }: { text: string }) {
+  return text ? (
+    <p class="summary" dir="auto">
+      {text}
+    </p>
+  ) : null;
+}
+
 export function StatementList({ items, parties }: { items: StatementSummary[]; parties: Map<string, Party> }) {
   if (items.length === 0) return <p class="empty">No statements yet.</p>;
   return (
@@ -31,11 +40,7 @@ export function StatementList({ items, parties }: { items: StatementSummary[]; p
           <p class="meta" lang="en" dir="ltr">
             <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} />
           </p>
-          {s.summary ? (
-            <p class="summary" dir="auto">
-              {s.summary}
-            </p>
-          ) : null}
+          <Summary text={s.summary} />
         </li>
       ))}
     </ol>
