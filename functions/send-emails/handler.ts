@@ -1,7 +1,9 @@
 // Lambda entry of the send-emails consumer: an SQS batch of SNS-wrapped statement events.
-import { consumerHandlers } from '../../shared/consumers/handlers.js';
+import { sendEmails } from '../../shared/consumers/send-emails.js';
 import { StatementEvent } from '../../shared/domain/events.js';
 import { awsDeps } from '../../shared/runtime/aws.js';
 import { sqsConsumer } from '../../shared/runtime/sqs-consumer.js';
 
-export const handler = sqsConsumer(StatementEvent, consumerHandlers(awsDeps())['send-emails']);
+const platform = awsDeps();
+
+export const handler = sqsConsumer(StatementEvent, (event) => sendEmails(platform, event));
