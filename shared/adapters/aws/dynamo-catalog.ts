@@ -71,21 +71,32 @@ async function queryGsi(
   return items;
 }
 
-export class DynamoPartyRepository implements PartyRepository {
-  constructor(private readonly t: TableRef) {}
-  async put(party: Party) {
+/** Items kept whole under `data`, one per id, listed through the index in id order. */
+class DynamoCollection<T extends { id: string }> {
+  constructor(
+    protected readonly t: TableRef,
+    private readonly kind: string,
+    private readonly listKey: string,
+  ) {}
+  async put(item: T) {
     await this.t.client.send(
       new PutCommand({
         TableName: this.t.tableName,
-        Item: { pk: `PARTY#${party.id}`, sk: 'PARTY', gsi1pk: 'PARTIES', gsi1sk: party.id, data: party },
+        Item: { pk: `${this.kind}#${item.id}`, sk: this.kind, gsi1pk: this.listKey, gsi1sk: item.id, data: item },
       }),
     );
   }
   get(id: string) {
-    return getData<Party>(this.t, `PARTY#${id}`, 'PARTY');
+    return getData<T>(this.t, `${this.kind}#${id}`, this.kind);
   }
   async list() {
-    return (await queryGsi(this.t, 'PARTIES')).map((i) => i.data as Party);
+    return (await queryGsi(this.t, this.listKey)).map((i) => i.data as T);
+  }
+}
+
+export class DynamoPartyRepository extends DynamoCollection<Party> implements PartyRepository {
+  constructor(t: TableRef) {
+    super(t, 'PARTY', 'PARTIES');
   }
 }
 
@@ -214,18 +225,9 @@ export class DynamoStatementRepository implements StatementRepository {
   }
 }
 
-export class DynamoSubscriberRepository implements SubscriberRepository {
-  constructor(private readonly t: TableRef) {}
-  async put(s: Subscriber) {
-    await this.t.client.send(
-      new PutCommand({ TableName: this.t.tableName, Item: { pk: `SUB#${s.id}`, sk: 'SUB', gsi1pk: 'SUBSCRIBERS', gsi1sk: s.id, data: s } }),
-    );
-  }
-  get(id: string) {
-    return getData<Subscriber>(this.t, `SUB#${id}`, 'SUB');
-  }
-  async list() {
-    return (await queryGsi(this.t, 'SUBSCRIBERS')).map((i) => i.data as Subscriber);
+export class DynamoSubscriberRepository extends DynamoCollection<Subscriber> implements SubscriberRepository {
+  constructor(t: TableRef) {
+    super(t, 'SUB', 'SUBSCRIBERS');
   }
 }
 

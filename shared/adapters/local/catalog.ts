@@ -19,19 +19,29 @@ import type { Db } from './sqlite.js';
 
 type JsonRow = { json: string };
 
-export class SqlitePartyRepository implements PartyRepository {
-  constructor(private readonly db: Db) {}
-  async put(party: Party) {
+/** Records kept whole as JSON, one per id, listed in id order. */
+class SqliteJsonCollection<T extends { id: string }> {
+  constructor(
+    private readonly db: Db,
+    private readonly table: 'parties' | 'subscribers',
+  ) {}
+  async put(item: T) {
     this.db
-      .prepare('INSERT INTO parties (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json')
-      .run(party.id, JSON.stringify(party));
+      .prepare(`INSERT INTO ${this.table} (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json`)
+      .run(item.id, JSON.stringify(item));
   }
   async get(id: string) {
-    const row = this.db.prepare('SELECT json FROM parties WHERE id = ?').get(id) as JsonRow | undefined;
-    return row ? (JSON.parse(row.json) as Party) : undefined;
+    const row = this.db.prepare(`SELECT json FROM ${this.table} WHERE id = ?`).get(id) as JsonRow | undefined;
+    return row ? (JSON.parse(row.json) as T) : undefined;
   }
   async list() {
-    return (this.db.prepare('SELECT json FROM parties ORDER BY id').all() as JsonRow[]).map((r) => JSON.parse(r.json) as Party);
+    return (this.db.prepare(`SELECT json FROM ${this.table} ORDER BY id`).all() as JsonRow[]).map((r) => JSON.parse(r.json) as T);
+  }
+}
+
+export class SqlitePartyRepository extends SqliteJsonCollection<Party> implements PartyRepository {
+  constructor(db: Db) {
+    super(db, 'parties');
   }
 }
 
@@ -120,19 +130,9 @@ export class SqliteStatementRepository implements StatementRepository {
   }
 }
 
-export class SqliteSubscriberRepository implements SubscriberRepository {
-  constructor(private readonly db: Db) {}
-  async put(s: Subscriber) {
-    this.db
-      .prepare('INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json')
-      .run(s.id, JSON.stringify(s));
-  }
-  async get(id: string) {
-    const row = this.db.prepare('SELECT json FROM subscribers WHERE id = ?').get(id) as JsonRow | undefined;
-    return row ? (JSON.parse(row.json) as Subscriber) : undefined;
-  }
-  async list() {
-    return (this.db.prepare('SELECT json FROM subscribers ORDER BY id').all() as JsonRow[]).map((r) => JSON.parse(r.json) as Subscriber);
+export class SqliteSubscriberRepository extends SqliteJsonCollection<Subscriber> implements SubscriberRepository {
+  constructor(db: Db) {
+    super(db, 'subscribers');
   }
 }
 
