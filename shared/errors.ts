@@ -48,12 +48,6 @@ export class NotFoundError extends AppError {
   override readonly title = 'Not found';
 }
 
-export class ConflictError extends AppError {
-  override name = 'ConflictError';
-  override readonly status = 409;
-  override readonly title = 'Conflict';
-}
-
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError';
   override readonly status = 413;
