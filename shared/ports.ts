@@ -83,7 +83,7 @@ export interface Mailer {
   send(message: OutgoingEmail): Promise<void>;
 }
 
-/** Publishes an event to every consumer (the outbox relay's far side: local queues, or SNS). */
+/** Publishes an event to every consumer: the AWS relay's far side (SNS). Locally the relay moves outbox rows into the queue tables itself. */
 export interface EventPublisher {
   publish(event: StatementEvent): Promise<void>;
 }

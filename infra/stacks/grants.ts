@@ -8,7 +8,6 @@ import type { Construct } from 'constructs';
 import { bucketArn, nagObjectResource, type ResolvedConfig } from '../config.js';
 
 export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-export const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /** The table and its one index, nothing else. */
 export function grantTable(grantee: IGrantable, table: ITableV2, actions: string[]): void {

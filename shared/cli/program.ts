@@ -31,7 +31,15 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .option('--stage <stage>', 'with --target aws: the deployed stage (dev, prod)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const target = async (): Promise<CliTarget> => openTarget({ ...program.opts(), ...(aws ? { aws } : {}) });
+  /** Opens the chosen platform for one command, and closes it however the command ends. */
+  const withTarget = async (use: (t: CliTarget) => Promise<void>): Promise<void> => {
+    const t = await openTarget({ ...program.opts(), ...(aws ? { aws } : {}) });
+    try {
+      await use(t);
+    } finally {
+      await t.close();
+    }
+  };
 
   const parties = program.command('parties').description('the parties that publish here');
   parties
@@ -44,18 +52,18 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .option('--website <url>', 'its website')
     .action(async (o) => {
       const party = parseOrExplain(Party, o, 'party');
-      const t = await target();
-      await t.platform.parties.put(party);
-      out(`party ${party.id} saved: ${party.name} (${party.country}, ${party.language})`);
-      await t.close();
+      await withTarget(async (t) => {
+        await t.platform.parties.put(party);
+        out(`party ${party.id} saved: ${party.name} (${party.country}, ${party.language})`);
+      });
     });
   parties
     .command('list')
     .description('list the parties')
     .action(async () => {
-      const t = await target();
-      for (const p of await t.platform.parties.list()) out(`${p.id}\t${p.country}\t${p.language}\t${p.name}`);
-      await t.close();
+      await withTarget(async (t) => {
+        for (const p of await t.platform.parties.list()) out(`${p.id}\t${p.country}\t${p.language}\t${p.name}`);
+      });
     });
 
   const keys = program.command('keys').description('press keys: one party each, shown once');
@@ -64,39 +72,39 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .description('issue a new press key for a party; the key is printed once, alone on the last line')
     .requiredOption('--party <id>', 'the party the key acts for')
     .action(async (o: { party: string }) => {
-      const t = await target();
-      if (!(await t.platform.parties.get(o.party))) {
-        throw new UsageError(`no party "${o.party}"; add it first with \`parties add\` or see \`parties list\``);
-      }
-      const { key, record } = issuePressKey(o.party, t.platform.clock.now());
-      await t.platform.keys.put(record);
-      out(`Issued key ${record.keyId} for ${o.party}. Store it now: it is not shown again.`);
-      out(key);
-      await t.close();
+      await withTarget(async (t) => {
+        if (!(await t.platform.parties.get(o.party))) {
+          throw new UsageError(`no party "${o.party}"; add it first with \`parties add\` or see \`parties list\``);
+        }
+        const { key, record } = issuePressKey(o.party, t.platform.clock.now());
+        await t.platform.keys.put(record);
+        out(`Issued key ${record.keyId} for ${o.party}. Store it now: it is not shown again.`);
+        out(key);
+      });
     });
   keys
     .command('revoke')
     .description('revoke a press key; requests with it fail from now on')
     .argument('<key-id>', 'the key id (the part after "cq_", as printed when issued)')
     .action(async (keyId: string) => {
-      const t = await target();
-      const id = keyId.replace(/^cq_/, '').split('_')[0] as string;
-      if (!(await t.platform.keys.revoke(id, t.platform.clock.now().toISOString()))) {
-        throw new UsageError(`no key "${id}"; see \`keys list --party ID\``);
-      }
-      out(`key ${id} revoked`);
-      await t.close();
+      await withTarget(async (t) => {
+        const id = keyId.replace(/^cq_/, '').split('_')[0] as string;
+        if (!(await t.platform.keys.revoke(id, t.platform.clock.now().toISOString()))) {
+          throw new UsageError(`no key "${id}"; see \`keys list --party ID\``);
+        }
+        out(`key ${id} revoked`);
+      });
     });
   keys
     .command('list')
     .description("list a party's keys (ids only; secrets are never stored)")
     .requiredOption('--party <id>', 'the party')
     .action(async (o: { party: string }) => {
-      const t = await target();
-      for (const k of await t.platform.keys.listForParty(o.party)) {
-        out(`${k.keyId}\tcreated ${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
-      }
-      await t.close();
+      await withTarget(async (t) => {
+        for (const k of await t.platform.keys.listForParty(o.party)) {
+          out(`${k.keyId}\tcreated ${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
+        }
+      });
     });
 
   const subscribers = program.command('subscribers').description('email subscribers');
@@ -108,29 +116,29 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .option('--language <tag>', 'only statements in this language (repeatable)', collect)
     .action(async (o: { email: string; party?: string[]; language?: string[] }) => {
       const input = parseOrExplain(SubscriberInput, { email: o.email, parties: o.party ?? [], languages: o.language ?? [] }, 'subscriber');
-      const t = await target();
-      for (const p of input.parties) {
-        if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
-      }
-      const existing = await t.platform.subscribers.get(subscriberId(input.email));
-      const fresh = newSubscriber(input, t.platform.clock.now());
-      await t.platform.subscribers.put(existing ? { ...existing, ...input, unsubscribedAt: undefined } : fresh);
-      out(
-        `subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
-      );
-      await t.close();
+      await withTarget(async (t) => {
+        for (const p of input.parties) {
+          if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
+        }
+        const existing = await t.platform.subscribers.get(subscriberId(input.email));
+        const fresh = newSubscriber(input, t.platform.clock.now());
+        await t.platform.subscribers.put(existing ? { ...existing, ...input, unsubscribedAt: undefined } : fresh);
+        out(
+          `subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
+        );
+      });
     });
   subscribers
     .command('list')
     .description('list subscribers')
     .action(async () => {
-      const t = await target();
-      for (const s of await t.platform.subscribers.list()) {
-        out(
-          `${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`,
-        );
-      }
-      await t.close();
+      await withTarget(async (t) => {
+        for (const s of await t.platform.subscribers.list()) {
+          out(
+            `${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`,
+          );
+        }
+      });
     });
 
   const dlq = program.command('dlq').description('dead letters: events a consumer failed on too often');
@@ -140,20 +148,20 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .description('list dead letters')
     .addOption(queueOption())
     .action(async (o: { queue?: string }) => {
-      const t = await target();
-      const letters = t.deadLetters(o.queue);
-      for (const d of letters) out(`${d.id}\t${d.queue}\tattempts ${d.attempts}\t${d.deadAt}\t${d.lastError ?? ''}\t${d.body}`);
-      if (letters.length === 0) out('no dead letters');
-      await t.close();
+      await withTarget(async (t) => {
+        const letters = t.deadLetters(o.queue);
+        for (const d of letters) out(`${d.id}\t${d.queue}\tattempts ${d.attempts}\t${d.deadAt}\t${d.lastError ?? ''}\t${d.body}`);
+        if (letters.length === 0) out('no dead letters');
+      });
     });
   dlq
     .command('redrive')
     .description('put dead letters back on their queues for another round of attempts')
     .addOption(queueOption())
     .action(async (o: { queue?: string }) => {
-      const t = await target();
-      out(`redrove ${t.redrive(o.queue)} dead letter(s); the running platform picks them up`);
-      await t.close();
+      await withTarget(async (t) => {
+        out(`redrove ${t.redrive(o.queue)} dead letter(s); the running platform picks them up`);
+      });
     });
   return program;
 }

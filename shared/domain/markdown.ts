@@ -35,7 +35,7 @@ const ALLOWED: sanitizeHtml.IOptions = {
     'img',
   ],
   allowedAttributes: {
-    a: ['href', 'title'],
+    a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title'],
     th: ['align'],
     td: ['align'],
@@ -51,7 +51,6 @@ const ALLOWED: sanitizeHtml.IOptions = {
   },
   disallowedTagsMode: 'discard',
 };
-ALLOWED.allowedAttributes = { ...ALLOWED.allowedAttributes, a: ['href', 'title', 'rel'] };
 
 export function markdownToSafeHtml(markdown: string): string {
   return sanitizeHtml(marked.parse(markdown) as string, ALLOWED);

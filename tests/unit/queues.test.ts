@@ -1,6 +1,7 @@
 // The embedded queues: relay, visibility timeout, retries with backoff, dead letters, redrive.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxPublisher, SqliteQueues } from '../../shared/adapters/local/queues.js';
+import { SqliteStatementRepository } from '../../shared/adapters/local/catalog.js';
+import { SqliteQueues } from '../../shared/adapters/local/queues.js';
 import { type Db, openDatabase } from '../../shared/adapters/local/sqlite.js';
 import { tempDir } from '../helpers/local-platform.js';
 
@@ -18,7 +19,20 @@ afterEach(() => db.close());
 
 describe('SqliteQueues', () => {
   it('relays each outbox event to every consumer queue once', async () => {
-    await new OutboxPublisher(db).publish(event);
+    const summary = {
+      id: 's1',
+      version: 1,
+      party: 'kke',
+      cosigners: [],
+      language: 'el',
+      dir: 'ltr',
+      title: 't',
+      summary: '',
+      topics: [],
+      publishedAt: event.occurredAt,
+      createdAt: event.occurredAt,
+    } as const;
+    await new SqliteStatementRepository(db).create({ ...summary, cosigners: [], topics: [] }, event);
     expect(queues.relayOutbox()).toBe(1);
     expect(queues.relayOutbox()).toBe(0);
     expect(queues.depth('render-pages')).toBe(1);

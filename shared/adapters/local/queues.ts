@@ -1,6 +1,5 @@
 // Durable queues in SQLite: the outbox relay, visibility timeouts, retries with backoff and dead letters.
-import { type ConsumerName, StatementEvent } from '../../domain/events.js';
-import type { EventPublisher } from '../../ports.js';
+import type { ConsumerName } from '../../domain/events.js';
 import type { Db } from './sqlite.js';
 
 export interface QueueSettings {
@@ -126,14 +125,5 @@ export class SqliteQueues {
 
   outboxDepth(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
-  }
-}
-
-/** Publishing locally is writing to the outbox; the relay fans it out. Used by tools that re-announce a statement. */
-export class OutboxPublisher implements EventPublisher {
-  constructor(private readonly db: Db) {}
-  async publish(event: StatementEvent): Promise<void> {
-    const parsed = StatementEvent.parse(event);
-    this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(parsed), parsed.occurredAt);
   }
 }
