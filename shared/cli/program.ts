@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { CONSUMERS } from '../domain/events.js';
 import { Party } from '../domain/party.js';
 import { issuePressKey } from '../domain/press-key.js';
-import { newSubscriber, SubscriberInput, subscriberId } from '../domain/subscriber.js';
+import { newSubscriber, resubscribe, SubscriberInput, subscriberId } from '../domain/subscriber.js';
 import { fieldIssues } from '../errors.js';
 import type { AwsCliClients } from './aws-target.js';
 import { type CliTarget, openTarget, UsageError } from './targets.js';
@@ -121,10 +121,11 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
           if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
         }
         const existing = await t.platform.subscribers.get(subscriberId(input.email));
-        const fresh = newSubscriber(input, t.platform.clock.now());
-        await t.platform.subscribers.put(existing ? { ...existing, ...input, unsubscribedAt: undefined } : fresh);
+        const now = t.platform.clock.now();
+        const subscriber = existing ? resubscribe(existing, input, now) : newSubscriber(input, now);
+        await t.platform.subscribers.put(subscriber);
         out(
-          `subscriber ${fresh.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
+          `subscriber ${subscriber.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
         );
       });
     });

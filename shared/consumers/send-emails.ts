@@ -14,7 +14,7 @@ export async function sendEmails(p: Platform, event: StatementEvent): Promise<Se
   const statement = await requireStatement(p, event.statementId);
   const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
   const report: SendReport = { sent: [], skipped: [] };
-  for (const subscriber of (await p.subscribers.list()).filter((s) => wantsStatement(s, statement))) {
+  for (const subscriber of (await p.subscribers.list()).filter((s) => wantsStatement(s, statement, event.occurredAt))) {
     const claim = await p.ledger.claim(statement.id, statement.version, subscriber.id);
     // 'pending' means an earlier attempt died between claim and record: resend only where a resend
     // cannot duplicate (files); with SES, at most once wins over at least once.

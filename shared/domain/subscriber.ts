@@ -28,6 +28,9 @@ export interface Subscriber {
   /** Kept in clear: every message carries it in its unsubscribe link, and it unlocks nothing else. */
   unsubscribeSecret: string;
   createdAt: string;
+  /** When the current subscription began: statements published before it are not sent, even when a
+   * backlog delivers them later. Moves forward when an unsubscribed address subscribes again. */
+  subscribedAt: string;
   unsubscribedAt?: string;
   /** Set when mail stopped because of SES feedback rather than the reader's click. */
   suppressedFor?: 'bounce' | 'complaint';
@@ -38,7 +41,14 @@ export function subscriberId(email: string): string {
 }
 
 export function newSubscriber(input: z.output<typeof SubscriberInput>, now: Date): Subscriber {
-  return { id: subscriberId(input.email), ...input, unsubscribeSecret: randomToken(20), createdAt: now.toISOString() };
+  const at = now.toISOString();
+  return { id: subscriberId(input.email), ...input, unsubscribeSecret: randomToken(20), createdAt: at, subscribedAt: at };
+}
+
+/** The same address subscribing again keeps its id and secret; a lapsed subscription starts anew. */
+export function resubscribe(existing: Subscriber, input: z.output<typeof SubscriberInput>, now: Date): Subscriber {
+  const { unsubscribedAt, suppressedFor, ...rest } = existing;
+  return { ...rest, ...input, subscribedAt: unsubscribedAt ? now.toISOString() : existing.subscribedAt };
 }
 
 export function unsubscribeToken(s: Subscriber): string {
@@ -54,8 +64,13 @@ export function unsubscribeSecretMatches(s: Subscriber, secret: string): boolean
   return sameHash(sha256Hex(secret), sha256Hex(s.unsubscribeSecret));
 }
 
-export function wantsStatement(s: Subscriber, st: Pick<StatementSummary, 'party' | 'cosigners' | 'language'>): boolean {
-  if (s.unsubscribedAt) return false;
+/** Whether a statement published at `publishedAt` (its event's time) goes to this subscriber. */
+export function wantsStatement(
+  s: Subscriber,
+  st: Pick<StatementSummary, 'party' | 'cosigners' | 'language'>,
+  publishedAt: string,
+): boolean {
+  if (s.unsubscribedAt || s.subscribedAt > publishedAt) return false;
   const partyOk = s.parties.length === 0 || signatories(st).some((p) => s.parties.includes(p));
   const primary = new Intl.Locale(st.language).language;
   const langOk = s.languages.length === 0 || s.languages.some((l) => l === st.language || l === primary);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
@@ -54,6 +54,13 @@ beforeAll(async () => {
     expect((await runCli(dataDir, ['subscribers', 'add', ...args])).code).toBe(0);
   }
 }, 120_000);
+
+// A failure shows what the platform itself printed (consumer errors, retries) next to the assertion.
+beforeEach(() => {
+  onTestFailed(() => {
+    console.error(`platform output (last 4000 characters):\n${platform?.output().slice(-4000)}`);
+  });
+});
 
 afterAll(async () => {
   await browser?.dispose();

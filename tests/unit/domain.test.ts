@@ -3,7 +3,7 @@ import { newStatementId } from '../../shared/domain/ids.js';
 import { canonicalLanguage, textDirection } from '../../shared/domain/language.js';
 import { issuePressKey, parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
 import { StatementInput } from '../../shared/domain/statement.js';
-import { newSubscriber, wantsStatement } from '../../shared/domain/subscriber.js';
+import { newSubscriber, resubscribe, wantsStatement } from '../../shared/domain/subscriber.js';
 import { aStatementInput } from '../helpers/factories.js';
 
 describe('languages', () => {
@@ -61,16 +61,34 @@ describe('press keys', () => {
 
 describe('subscriber filters', () => {
   const st = { party: 'kke', cosigners: ['tkp'], language: 'el' };
-  const sub = (parties: string[], languages: string[]) => newSubscriber({ email: 'a@b.org', parties, languages }, new Date());
+  const subscribed = new Date('2026-11-01T10:00:00.000Z');
+  const later = '2026-11-02T08:00:00.000Z';
+  const sub = (parties: string[], languages: string[]) => newSubscriber({ email: 'a@b.org', parties, languages }, subscribed);
   it('match on any signing party and on language', () => {
-    expect(wantsStatement(sub([], []), st)).toBe(true);
-    expect(wantsStatement(sub(['tkp'], []), st)).toBe(true);
-    expect(wantsStatement(sub(['dkp'], []), st)).toBe(false);
-    expect(wantsStatement(sub([], ['el']), st)).toBe(true);
-    expect(wantsStatement(sub([], ['el']), { ...st, language: 'el-CY' })).toBe(true);
-    expect(wantsStatement(sub(['kke'], ['tr']), st)).toBe(false);
+    expect(wantsStatement(sub([], []), st, later)).toBe(true);
+    expect(wantsStatement(sub(['tkp'], []), st, later)).toBe(true);
+    expect(wantsStatement(sub(['dkp'], []), st, later)).toBe(false);
+    expect(wantsStatement(sub([], ['el']), st, later)).toBe(true);
+    expect(wantsStatement(sub([], ['el']), { ...st, language: 'el-CY' }, later)).toBe(true);
+    expect(wantsStatement(sub(['kke'], ['tr']), st, later)).toBe(false);
   });
   it('never match once unsubscribed', () => {
-    expect(wantsStatement({ ...sub([], []), unsubscribedAt: '2026-01-01T00:00:00Z' }, st)).toBe(false);
+    expect(wantsStatement({ ...sub([], []), unsubscribedAt: '2026-11-01T12:00:00.000Z' }, st, later)).toBe(false);
+  });
+  it('skip statements published before the subscription began, however late they are delivered', () => {
+    expect(wantsStatement(sub([], []), st, '2026-11-01T09:59:59.999Z')).toBe(false);
+    expect(wantsStatement(sub([], []), st, subscribed.toISOString())).toBe(true);
+  });
+  it('start anew when a lapsed address subscribes again, keeping its id and unsubscribe secret', () => {
+    const lapsed = { ...sub(['kke'], []), unsubscribedAt: '2026-11-01T12:00:00.000Z', suppressedFor: 'bounce' as const };
+    const again = resubscribe(lapsed, { email: 'a@b.org', parties: [], languages: ['el'] }, new Date(later));
+    expect(again).toMatchObject({ id: lapsed.id, unsubscribeSecret: lapsed.unsubscribeSecret, subscribedAt: later, languages: ['el'] });
+    expect(again.unsubscribedAt).toBeUndefined();
+    expect(again.suppressedFor).toBeUndefined();
+    expect(wantsStatement(again, st, '2026-11-01T11:00:00.000Z')).toBe(false);
+    // Changing the filters of a live subscription keeps its start.
+    expect(resubscribe(sub([], []), { email: 'a@b.org', parties: ['kke'], languages: [] }, new Date(later)).subscribedAt).toBe(
+      subscribed.toISOString(),
+    );
   });
 });

@@ -55,6 +55,15 @@ describe('sendEmails', () => {
     );
   });
 
+  it('does not send a statement published before the address subscribed, however late its event arrives', async () => {
+    const late = newSubscriber({ email: 'late@example.org', parties: [], languages: [] }, new Date(Date.parse(event.occurredAt) + 1));
+    await p.subscribers.put(late);
+    const report = await sendEmails(p, event);
+    expect(report.sent).toHaveLength(3);
+    expect(report.sent).not.toContain(late.id);
+    expect(report.skipped).toEqual([]);
+  });
+
   it('sends nothing again when the event is redelivered', async () => {
     await sendEmails(p, event);
     const before = emlFiles().map((f) => fs.statSync(path.join(p.outboxDir, f)).mtimeMs);
