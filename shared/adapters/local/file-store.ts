@@ -1,4 +1,4 @@
-// ObjectStore on the file system: atomic writes (temp file, fsync, rename) under one root folder.
+// ObjectStore on the file system: atomic, durable writes (temp file, fsync, rename, fsync of the folder) under one root folder.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomToken } from '../../domain/ids.js';
@@ -15,7 +15,8 @@ export class FileObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Uint8Array, _contentType: string): Promise<void> {
     const target = this.pathOf(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    const folder = path.dirname(target);
+    const firstCreated = await fs.mkdir(folder, { recursive: true });
     const temp = `${target}.${randomToken(6)}.tmp`;
     const handle = await fs.open(temp, 'w');
     try {
@@ -25,6 +26,12 @@ export class FileObjectStore implements ObjectStore {
       await handle.close();
     }
     await fs.rename(temp, target);
+    // The rename, and any folder just made, live in their parent folders: without syncing those a power
+    // cut after an acknowledged write could leave the old file, or none, behind.
+    await syncFolder(folder);
+    if (firstCreated) {
+      for (let dir = folder; dir !== path.dirname(firstCreated); dir = path.dirname(dir)) await syncFolder(path.dirname(dir));
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -46,5 +53,14 @@ export class FileObjectStore implements ObjectStore {
       .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
       .filter((k) => k.startsWith(prefix))
       .sort();
+  }
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await fs.open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
