@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aStatementInput } from '../helpers/factories.js';
+import { aStatementInput, partiesAddArgs } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
 import { issueKey, type RunningPlatform, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
 
@@ -26,22 +26,7 @@ const emails = () => {
 
 describe('kill -9 mid-batch', () => {
   it('loses no acknowledged statement and repeats no effect', async () => {
-    expect(
-      (
-        await runCli(dataDir, [
-          'parties',
-          'add',
-          '--id',
-          'kke',
-          '--name',
-          'Communist Party of Greece',
-          '--country',
-          'GR',
-          '--language',
-          'el',
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await runCli(dataDir, partiesAddArgs())).code).toBe(0);
     for (let i = 0; i < SUBSCRIBERS; i++)
       expect((await runCli(dataDir, ['subscribers', 'add', '--email', `r${i}@example.org`])).code).toBe(0);
     const key = await issueKey(dataDir, 'kke');

@@ -8,6 +8,11 @@ export function aParty(overrides: Partial<Party> = {}): Party {
   return { id: 'kke', name: 'Communist Party of Greece', country: 'GR', language: 'el', ...overrides };
 }
 
+/** The CLI arguments that add this party: `parties add --id … --name … --country … --language …`. */
+export function partiesAddArgs(party: Party = aParty()): string[] {
+  return ['parties', 'add', '--id', party.id, '--name', party.name, '--country', party.country, '--language', party.language];
+}
+
 export function aStatementInput(overrides: Partial<StatementInput> = {}): StatementInput {
   n++;
   return {

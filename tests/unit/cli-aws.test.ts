@@ -6,6 +6,7 @@ import { runCli } from '../../shared/cli/program.js';
 import { parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
 import { tableRef } from '../../shared/runtime/aws.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { partiesAddArgs } from '../helpers/factories.js';
 
 let servers: AwsTestServers;
 let tableName: string;
@@ -41,22 +42,7 @@ async function cli(args: string[]) {
 
 describe('communique --target aws --stage dev', () => {
   it('adds a party to the stage’s table, read from the Data stack outputs', async () => {
-    const r = await cli([
-      '--target',
-      'aws',
-      '--stage',
-      'dev',
-      'parties',
-      'add',
-      '--id',
-      'kke',
-      '--name',
-      'Communist Party of Greece',
-      '--country',
-      'GR',
-      '--language',
-      'el',
-    ]);
+    const r = await cli(['--target', 'aws', '--stage', 'dev', ...partiesAddArgs()]);
     expect(r.code).toBe(0);
     expect(asked.at(-1)).toBe('Communique-dev-Data');
     const party = await new DynamoPartyRepository(tableRef(servers.dynamo, tableName)).get('kke');

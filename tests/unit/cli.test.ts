@@ -2,6 +2,7 @@
 // with one line that says what to do.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../shared/cli/program.js';
+import { partiesAddArgs } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
 
 const lines: string[] = [];
@@ -26,9 +27,7 @@ async function cli(...args: string[]) {
 
 describe('communique CLI', () => {
   it('adds and lists parties', async () => {
-    expect(await cli('parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el')).toBe(
-      0,
-    );
+    expect(await cli(...partiesAddArgs())).toBe(0);
     expect(await cli('parties', 'list')).toBe(0);
     expect(lines).toEqual(['kke\tGR\tel\tCommunist Party of Greece']);
   });
