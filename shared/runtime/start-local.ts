@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/api/app.js';
+import type { SqliteQueues } from '../adapters/local/queues.js';
 import { consumerHandlers } from '../consumers/handlers.js';
 import { loadDemoData } from '../demo/load.js';
 import { publishSiteShell } from '../site/shell.js';
@@ -29,6 +30,7 @@ async function main() {
         'get a press key with `npm run cli -- keys issue --party kke`',
     );
     console.log(`listening on ${info.address}:${info.port}; data in ${settings.dataDir}${demo ? `; loaded ${demo} demo statements` : ''}`);
+    if (demo) void announceWhenDrained(platform.queues, demo);
   });
 
   const shutdown = async () => {
@@ -39,6 +41,20 @@ async function main() {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** The demo backlog renders in the background; say when the demo site is complete, and how far it is meanwhile. */
+async function announceWhenDrained(queues: SqliteQueues, statements: number) {
+  const started = Date.now();
+  let lastReport = started;
+  for (let left = queues.backlog(); left > 0; left = queues.backlog()) {
+    if (Date.now() - lastReport >= 2_000) {
+      console.log(`preparing the demo site: ${left} jobs left for pages, search and email`);
+      lastReport = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.log(`demo site ready: ${statements} statements rendered and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e) => {

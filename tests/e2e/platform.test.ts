@@ -45,6 +45,8 @@ async function searchInBrowser(query: string): Promise<string[]> {
 beforeAll(async () => {
   dataDir = tempDir();
   [platform, browser] = await Promise.all([startPlatform(dataDir), launchBrowser()]);
+  // The demo backlog renders in the background after the server listens; the platform says when it is done.
+  await waitFor('the demo site', async () => platform.output().includes('demo site ready'), 60_000);
   for (const party of ['tudeh', 'jcp', 'kke']) keys[party] = await issueKey(dataDir, party);
   for (const args of [
     ['--email', 'farsi@example.org', '--language', 'fa'],
@@ -76,7 +78,8 @@ describe('npm start', () => {
     expect(first).toContain('keys issue --party');
   });
 
-  it('serves the demo statements on first start', async () => {
+  it('serves the demo statements on first start, once it says the demo site is ready', async () => {
+    expect(platform.output()).toMatch(/demo site ready: 24 statements rendered and indexed in \d+\.\d s/);
     const home = await (await fetch(`${platform.url}/`)).text();
     expect(home).toContain('The 21st IMCWP has been completed after four days.');
     const tudeh = await (await fetch(`${platform.url}/parties/tudeh/`)).text();

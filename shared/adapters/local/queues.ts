@@ -123,6 +123,11 @@ export class SqliteQueues {
     return (this.db.prepare('SELECT count(*) AS n FROM queue_messages WHERE queue = ?').get(queue) as { n: number }).n;
   }
 
+  /** Everything not yet handled: outbox events plus messages on every queue (dead letters excluded). */
+  backlog(): number {
+    return this.outboxDepth() + (this.db.prepare('SELECT count(*) AS n FROM queue_messages').get() as { n: number }).n;
+  }
+
   outboxDepth(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }
