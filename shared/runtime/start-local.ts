@@ -54,7 +54,11 @@ async function announceWhenDrained(queues: SqliteQueues, statements: number) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  console.log(`demo site ready: ${statements} statements rendered and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const dead = queues.deadLetters().length;
+  console.log(
+    `demo site ready: ${statements} statements rendered and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (dead ? `, but ${dead} jobs failed: see \`npm run cli -- dlq list\`` : ''),
+  );
 }
 
 main().catch((e) => {
