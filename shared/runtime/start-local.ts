@@ -1,4 +1,5 @@
 // `npm start`: the whole platform on one machine: API, site, search index and email, under DATA_DIR.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/api/app.js';
@@ -52,7 +53,7 @@ async function announceWhenDrained(queues: SqliteQueues, statements: number) {
       console.log(`preparing the demo site: ${left} jobs left for pages, search and email`);
       lastReport = Date.now();
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   const dead = queues.deadLetters().length;
   console.log(

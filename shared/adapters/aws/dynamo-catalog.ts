@@ -1,6 +1,7 @@
 // The table port on DynamoDB (one table, one GSI). Only single conditional writes, queries and batch
 // operations, so it runs on dynalite too. The statement item carries its event: the table's stream is
 // the outbox, relayed to SNS (functions/stream-relay).
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -182,7 +183,7 @@ export class DynamoStatementRepository implements StatementRepository {
     let pending: typeof requests | undefined = requests;
     for (let attempt = 0; pending?.length; attempt++) {
       if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
-      if (attempt) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
+      if (attempt) await sleep(2 ** attempt * 25);
       const r = await this.t.client.send(new BatchWriteCommand({ RequestItems: { [this.t.tableName]: pending } }));
       pending = r.UnprocessedItems?.[this.t.tableName] as typeof requests | undefined;
     }
