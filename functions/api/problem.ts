@@ -1,6 +1,13 @@
 // The one place that turns errors into RFC 9457 problem responses.
 import type { Context } from 'hono';
-import { AppError, type FieldIssue, ValidationError } from '../../shared/errors.js';
+import {
+  AppError,
+  AuthenticationError,
+  type FieldIssue,
+  MethodNotAllowedError,
+  RateLimitedError,
+  ValidationError,
+} from '../../shared/errors.js';
 
 export interface Problem {
   type: string;
@@ -18,6 +25,14 @@ export function problemResponse(problem: Problem, headers: Record<string, string
   });
 }
 
+/** The headers some problems need to be acted on: how to authenticate, which methods, when to retry. */
+function headersFor(error: AppError): Record<string, string> {
+  if (error instanceof AuthenticationError) return { 'www-authenticate': 'Bearer realm="communique"' };
+  if (error instanceof MethodNotAllowedError) return { allow: error.allow.join(', ') };
+  if (error instanceof RateLimitedError) return { 'retry-after': String(error.retryAfterSeconds) };
+  return {};
+}
+
 export function problemFor(error: unknown, c: Context): Response {
   if (error instanceof AppError) {
     const problem: Problem = {
@@ -28,7 +43,7 @@ export function problemFor(error: unknown, c: Context): Response {
       instance: c.req.path,
       ...(error instanceof ValidationError && error.issues.length ? { errors: error.issues } : {}),
     };
-    return problemResponse(problem, error.status === 401 ? { 'www-authenticate': 'Bearer realm="communique"' } : {});
+    return problemResponse(problem, headersFor(error));
   }
   console.error(
     JSON.stringify({ level: 'error', message: 'unhandled error', path: c.req.path, error: String(error), stack: (error as Error)?.stack }),

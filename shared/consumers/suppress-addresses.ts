@@ -1,6 +1,5 @@
 // suppress-addresses: SES bounce and complaint notifications stop all mail to those subscribers.
 import { z } from 'zod';
-import { subscriberId } from '../domain/subscriber.js';
 import type { Platform } from '../platform.js';
 
 const Recipients = z.array(z.object({ emailAddress: z.string() }));
@@ -25,7 +24,7 @@ export function addressesToSuppress(f: SesFeedback): Array<{ email: string; reas
 export async function suppressAddresses(p: Pick<Platform, 'subscribers' | 'clock'>, feedback: SesFeedback): Promise<string[]> {
   const suppressed: string[] = [];
   for (const { email, reason } of addressesToSuppress(feedback)) {
-    const subscriber = await p.subscribers.get(subscriberId(email.toLowerCase()));
+    const subscriber = await p.subscribers.findByEmail(email);
     if (!subscriber || subscriber.unsubscribedAt) continue;
     await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString(), suppressedFor: reason });
     suppressed.push(subscriber.id);

@@ -42,7 +42,8 @@ const ALLOWED: sanitizeHtml.IOptions = {
     ol: ['start'],
   },
   allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['https'] },
+  // Which images stay is decided by origin below (imageOnSite); the scheme list only lets that check run.
+  allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
   // A statement's own headings sit below the page's h1.
   transformTags: {
@@ -52,8 +53,26 @@ const ALLOWED: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
-export function markdownToSafeHtml(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown) as string, ALLOWED);
+/**
+ * Whether an image source is the platform's own: a path on this site or a URL on its origin. An image
+ * from any other host would tell that host the address of every reader who opens the page or email.
+ */
+export function imageOnSite(src: string | undefined, siteOrigin: string): boolean {
+  if (!src || /[\p{Cc}\s\\]/u.test(src)) return false;
+  if (src.startsWith('/')) return !src.startsWith('//');
+  try {
+    return new URL(src).origin === new URL(siteOrigin).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** `siteOrigin` is the platform's public origin (config.siteUrl): the only host images may load from. */
+export function markdownToSafeHtml(markdown: string, siteOrigin: string): string {
+  return sanitizeHtml(marked.parse(markdown) as string, {
+    ...ALLOWED,
+    exclusiveFilter: (frame) => frame.tag === 'img' && !imageOnSite(frame.attribs.src, siteOrigin),
+  });
 }
 
 /** The text a reader sees, without markup: for search, summaries and the text/plain email part. */

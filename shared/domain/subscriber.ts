@@ -1,5 +1,7 @@
 // Email subscribers and the filters that decide which statements reach them.
 import { z } from 'zod';
+import { AddressTakenError } from '../errors.js';
+import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
 import { canonicalLanguage } from './language.js';
 import { PartyId } from './party.js';
@@ -19,7 +21,7 @@ export const SubscriberInput = z.object({
 export type SubscriberInput = z.input<typeof SubscriberInput>;
 
 export interface Subscriber {
-  /** Derived from the address, so adding the same address again updates it. */
+  /** Random (see newSubscriberId); the repository finds a subscriber by address with findByEmail. */
   id: string;
   email: string;
   /** Empty means every party; likewise languages. */
@@ -36,13 +38,14 @@ export interface Subscriber {
   suppressedFor?: 'bounce' | 'complaint';
 }
 
-export function subscriberId(email: string): string {
-  return sha256Hex(`subscriber:${email.toLowerCase()}`).slice(0, 20);
+/** Random, never derived from the address: an id must not let anyone who knows an address find or probe it. */
+export function newSubscriberId(): string {
+  return randomToken(15);
 }
 
 export function newSubscriber(input: z.output<typeof SubscriberInput>, now: Date): Subscriber {
   const at = now.toISOString();
-  return { id: subscriberId(input.email), ...input, unsubscribeSecret: randomToken(20), createdAt: at, subscribedAt: at };
+  return { id: newSubscriberId(), ...input, unsubscribeSecret: randomToken(20), createdAt: at, subscribedAt: at };
 }
 
 /** The same address subscribing again keeps its id and secret; a lapsed subscription starts anew. */
@@ -55,13 +58,42 @@ export function unsubscribeToken(s: Subscriber): string {
   return `${s.id}.${s.unsubscribeSecret}`;
 }
 
+/** Today's random ids (24 base32 characters) and the 20-hex ids of subscribers added before them. */
+export const UNSUBSCRIBE_TOKEN = /^([0-9a-z]{20,32})\.([0-9a-z]{20,64})$/;
+
 export function parseUnsubscribeToken(token: string): { id: string; secret: string } | undefined {
-  const m = /^([0-9a-f]{20})\.([0-9a-z]{20,64})$/.exec(token);
+  const m = UNSUBSCRIBE_TOKEN.exec(token);
   return m ? { id: m[1] as string, secret: m[2] as string } : undefined;
 }
 
-export function unsubscribeSecretMatches(s: Subscriber, secret: string): boolean {
-  return sameHash(sha256Hex(secret), sha256Hex(s.unsubscribeSecret));
+/** Stands in for the secret of an unknown id, so that a miss costs the same hashing and comparison as a hit. */
+const DUMMY_SECRET = randomToken(20);
+
+/** Whether the secret unlocks this subscriber; false for an unknown one, after the same work. */
+export function unsubscribeSecretMatches(s: Subscriber | undefined, secret: string): boolean {
+  const matches = sameHash(sha256Hex(secret), sha256Hex(s?.unsubscribeSecret ?? DUMMY_SECRET));
+  return matches && s !== undefined;
+}
+
+/**
+ * Adds a subscriber, or updates the one that holds the address. Two adds of one address racing each
+ * other: the repository lets one claim the address, and the other retries as an update of it.
+ */
+export async function saveSubscription(
+  subscribers: SubscriberRepository,
+  input: z.output<typeof SubscriberInput>,
+  now: Date,
+): Promise<Subscriber> {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await subscribers.findByEmail(input.email);
+    const subscriber = existing ? resubscribe(existing, input, now) : newSubscriber(input, now);
+    try {
+      await subscribers.put(subscriber);
+      return subscriber;
+    } catch (e) {
+      if (!(e instanceof AddressTakenError) || attempt === 3) throw e;
+    }
+  }
 }
 
 /** Whether a statement published at `publishedAt` (its event's time) goes to this subscriber. */

@@ -6,8 +6,14 @@ import { type Subscriber, unsubscribeToken } from '../domain/subscriber.js';
 import type { PlatformConfig } from '../platform.js';
 import { renderStatementEmailHtml } from './template.js';
 
+/** For the List-Unsubscribe header: RFC 8058 one-click POSTs carry nothing but this URL, so the token is in it. */
 export function unsubscribeUrl(config: PlatformConfig, s: Subscriber): string {
   return `${config.siteUrl}/v1/unsubscribe?token=${encodeURIComponent(unsubscribeToken(s))}`;
+}
+
+/** For the link in the message: the token in the fragment reaches no server's logs; the page POSTs it in a form. */
+export function unsubscribeLinkUrl(config: PlatformConfig, s: Subscriber): string {
+  return `${config.siteUrl}/v1/unsubscribe#${encodeURIComponent(unsubscribeToken(s))}`;
 }
 
 export async function composeStatementEmail(
@@ -17,7 +23,7 @@ export async function composeStatementEmail(
   parties: Map<string, Party>,
 ): Promise<Uint8Array> {
   const url = `${config.siteUrl}${statementPath(statement.id)}`;
-  const unsubscribe = unsubscribeUrl(config, subscriber);
+  const unsubscribe = unsubscribeLinkUrl(config, subscriber);
   const names = signatories(statement)
     .map((id) => parties.get(id)?.name ?? id)
     .join(', ');
@@ -42,7 +48,7 @@ export async function composeStatementEmail(
     messageId: `<${statement.id}.v${statement.version}.${subscriber.id}@communique>`,
     date: new Date(statement.publishedAt),
     headers: {
-      'List-Unsubscribe': `<${unsubscribe}>`,
+      'List-Unsubscribe': `<${unsubscribeUrl(config, subscriber)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'Content-Language': statement.language,
     },

@@ -2,7 +2,8 @@
 import type { Statement } from '../domain/statement.js';
 import { renderDocument } from '../site/templates/layout.js';
 
-export function renderStatementEmailHtml(s: Statement, names: string, url: string, unsubscribe: string): Promise<string> {
+/** `unsubscribeLink` carries the token in its fragment (compose.ts unsubscribeLinkUrl), never in its query. */
+export function renderStatementEmailHtml(s: Statement, names: string, url: string, unsubscribeLink: string): Promise<string> {
   return renderDocument(
     <html lang={s.language} dir={s.dir}>
       <head>
@@ -23,7 +24,7 @@ export function renderStatementEmailHtml(s: Statement, names: string, url: strin
         ) : null}
         <div dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
         <p lang="en" dir="ltr">
-          <a href={unsubscribe}>Unsubscribe</a>
+          <a href={unsubscribeLink}>Unsubscribe</a>
         </p>
       </body>
     </html>,

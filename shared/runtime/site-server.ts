@@ -3,17 +3,25 @@ import type { Context } from 'hono';
 import type { ObjectStore } from '../ports.js';
 import { CONTENT_SECURITY_POLICY } from '../site/security-headers.js';
 
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  json: 'application/json',
-  xml: 'application/xml',
-  txt: 'text/plain; charset=utf-8',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  ico: 'image/x-icon',
-};
+/** A Map, not an object: an extension such as "constructor" must not find Object.prototype's. */
+const TYPES = new Map<string, string>([
+  ['html', 'text/html; charset=utf-8'],
+  ['css', 'text/css; charset=utf-8'],
+  ['js', 'text/javascript; charset=utf-8'],
+  ['json', 'application/json'],
+  ['xml', 'application/xml'],
+  ['txt', 'text/plain; charset=utf-8'],
+  ['svg', 'image/svg+xml'],
+  ['png', 'image/png'],
+  ['ico', 'image/x-icon'],
+]);
+
+/** No file system takes more; longer paths are simply not in the store. */
+const MAX_PATH_BYTES = 1024;
+const MAX_SEGMENT_BYTES = 255;
+
+/** File system errors that mean "no such page" for a path a reader typed, e.g. a file used as a folder. */
+const NOT_A_PAGE = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'EINVAL']);
 
 /** The same security headers the CDN adds on AWS. */
 export const SITE_SECURITY_HEADERS = {
@@ -22,26 +30,50 @@ export const SITE_SECURITY_HEADERS = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
+/** The store key a request path names, or the status that says why it names none. */
+export function siteKeyOf(requestPath: string): string | 400 | 404 {
+  let key: string;
+  try {
+    key = decodeURIComponent(requestPath).replace(/^\/+/, '');
+  } catch {
+    return 400;
+  }
+  if (/[\p{Cc}\\]/u.test(key)) return 400;
+  const segments = key.split('/');
+  if (segments.some((part) => part === '..' || part.startsWith('.'))) return 404;
+  if (Buffer.byteLength(key) > MAX_PATH_BYTES || segments.some((part) => Buffer.byteLength(part) > MAX_SEGMENT_BYTES)) return 404;
+  return key === '' || key.endsWith('/') ? `${key}index.html` : key;
+}
+
+/** A same-origin path: one leading slash whatever the request had ("//evil.example/x" stays on this site). */
+function folderPath(key: string): string {
+  return `/${key.split('/').map(encodeURIComponent).join('/')}/`;
+}
+
+async function read(site: ObjectStore, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await site.get(key);
+  } catch (e) {
+    if (NOT_A_PAGE.has((e as NodeJS.ErrnoException)?.code ?? '')) return undefined;
+    throw e;
+  }
+}
+
 export function serveSite(site: ObjectStore) {
   return async (c: Context) => {
-    let key: string;
-    try {
-      key = decodeURIComponent(c.req.path).replace(/^\/+/, '');
-    } catch {
-      return c.text('Bad path', 400);
-    }
-    if (key.split('/').some((part) => part === '..' || part.startsWith('.'))) return c.text('Not found', 404);
-    if (key === '' || key.endsWith('/')) key += 'index.html';
+    const key = siteKeyOf(c.req.path);
+    if (typeof key === 'number') return c.text(key === 400 ? 'Bad path' : 'Not found', key, SITE_SECURITY_HEADERS);
     const ext = key.split('.').pop() ?? '';
-    if (!(ext in TYPES)) {
+    const type = TYPES.get(ext);
+    if (type === undefined) {
       // "/statements/x" -> "/statements/x/" when that page exists.
-      if (await site.get(`${key}/index.html`)) return c.redirect(`${c.req.path}/`, 301);
+      if (await read(site, `${key}/index.html`)) return c.redirect(folderPath(key), 301);
       return c.text('Not found', 404, SITE_SECURITY_HEADERS);
     }
-    const body = await site.get(key);
+    const body = await read(site, key);
     if (!body) return c.text('Not found', 404, SITE_SECURITY_HEADERS);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': TYPES[ext] as string,
+      'content-type': type,
       'cache-control': ext === 'html' || ext === 'json' ? 'no-cache' : 'public, max-age=300',
       ...SITE_SECURITY_HEADERS,
     });

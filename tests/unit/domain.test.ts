@@ -3,7 +3,14 @@ import { newStatementId } from '../../shared/domain/ids.js';
 import { canonicalLanguage, textDirection } from '../../shared/domain/language.js';
 import { issuePressKey, parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
 import { StatementInput } from '../../shared/domain/statement.js';
-import { newSubscriber, resubscribe, wantsStatement } from '../../shared/domain/subscriber.js';
+import {
+  newSubscriber,
+  parseUnsubscribeToken,
+  resubscribe,
+  unsubscribeSecretMatches,
+  unsubscribeToken,
+  wantsStatement,
+} from '../../shared/domain/subscriber.js';
 import { aStatementInput } from '../helpers/factories.js';
 
 describe('languages', () => {
@@ -36,6 +43,30 @@ describe('StatementInput', () => {
   it('refuses a multi-line title and a javascript: source', () => {
     expect(StatementInput.safeParse(aStatementInput({ title: 'a\nb' })).success).toBe(false);
     expect(StatementInput.safeParse(aStatementInput({ sourceUrl: 'javascript:alert(1)' })).success).toBe(false);
+  });
+  it('lets summary hold line breaks and tabs, as one-line LF text', () => {
+    const s = StatementInput.parse(aStatementInput({ summary: 'Line one\r\n\tLine two\nLine three' }));
+    expect(s.summary).toBe('Line one\n\tLine two\nLine three');
+  });
+  it.each(['\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u000b', '\u000c'])(
+    'refuses summary and body with the control character %j that title refuses too',
+    (control) => {
+      for (const field of ['summary', 'body', 'title'] as const) {
+        const r = StatementInput.safeParse(aStatementInput({ [field]: `before ${control} after` }));
+        expect(r.success, field).toBe(false);
+        expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual([field]);
+      }
+    },
+  );
+  it('lets body hold CR, LF and tabs', () => {
+    expect(StatementInput.parse(aStatementInput({ body: 'a\r\n\tb\n' })).body).toBe('a\r\n\tb\n');
+  });
+  it('refuses publishedAt before 1900, such as year 0000', () => {
+    for (const publishedAt of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '1900-01-01T00:30:00+01:00']) {
+      const r = StatementInput.safeParse(aStatementInput({ publishedAt }));
+      expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['publishedAt']);
+    }
+    expect(StatementInput.safeParse(aStatementInput({ publishedAt: '1900-01-01T00:00:00Z' })).success).toBe(true);
   });
 });
 
@@ -90,5 +121,30 @@ describe('subscriber filters', () => {
     expect(resubscribe(sub([], []), { email: 'a@b.org', parties: ['kke'], languages: [] }, new Date(later)).subscribedAt).toBe(
       subscribed.toISOString(),
     );
+  });
+});
+
+describe('subscriber ids and unsubscribe tokens', () => {
+  const input = { email: 'reader@example.org', parties: [], languages: [] };
+  it('are random, never derived from the address', () => {
+    const a = newSubscriber(input, new Date());
+    const b = newSubscriber(input, new Date());
+    expect(a.id).not.toBe(b.id);
+    expect(a.id).toMatch(/^[0-9a-z]{24}$/);
+  });
+  it('parse in the current form and in the 20-hex form of subscribers added before random ids', () => {
+    const s = newSubscriber(input, new Date());
+    expect(parseUnsubscribeToken(unsubscribeToken(s))).toEqual({ id: s.id, secret: s.unsubscribeSecret });
+    const legacy = `${'0123456789abcdef0123'}.${'a'.repeat(32)}`;
+    expect(parseUnsubscribeToken(legacy)).toEqual({ id: '0123456789abcdef0123', secret: 'a'.repeat(32) });
+    for (const bad of ['', 'x.y', `${s.id}`, `${s.id}.${s.unsubscribeSecret}.x`, `${s.id.toUpperCase()}.${s.unsubscribeSecret}`]) {
+      expect(parseUnsubscribeToken(bad)).toBeUndefined();
+    }
+  });
+  it('unlock only their own subscriber, and nothing for an unknown one', () => {
+    const s = newSubscriber(input, new Date());
+    expect(unsubscribeSecretMatches(s, s.unsubscribeSecret)).toBe(true);
+    expect(unsubscribeSecretMatches(s, newSubscriber(input, new Date()).unsubscribeSecret)).toBe(false);
+    expect(unsubscribeSecretMatches(undefined, s.unsubscribeSecret)).toBe(false);
   });
 });

@@ -51,8 +51,17 @@ describe('sendEmails', () => {
     const header = (name: string) => mail?.headerLines.find((h) => h.key === name)?.line.replace(/\r\n\s+/g, ' ');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(header('list-unsubscribe')).toMatch(
-      /^List-Unsubscribe: <http:\/\/localhost:3000\/v1\/unsubscribe\?token=[0-9a-f]{20}\.[0-9a-z]+>$/,
+      /^List-Unsubscribe: <http:\/\/localhost:3000\/v1\/unsubscribe\?token=[0-9a-z]{24}\.[0-9a-z]+>$/,
     );
+  });
+
+  it('links to unsubscribe from the message with the token in the fragment, never in a query string', async () => {
+    await sendEmails(p, event);
+    const mail = await simpleParser(fs.readFileSync(path.join(p.outboxDir, emlFiles()[0] as string)));
+    const link = /http:\/\/localhost:3000\/v1\/unsubscribe#[0-9a-z]{24}\.[0-9a-z]{20,64}/;
+    expect(mail.html).toMatch(new RegExp(`href="${link.source}"`));
+    expect(mail.text).toMatch(new RegExp(`Unsubscribe: ${link.source}`));
+    expect(`${mail.html}\n${mail.text}`).not.toContain('unsubscribe?token=');
   });
 
   it('does not send a statement published before the address subscribed, however late its event arrives', async () => {

@@ -8,6 +8,7 @@ import { serveSite } from '../../shared/runtime/site-server.js';
 import { tempDir } from '../helpers/local-platform.js';
 
 const dir = tempDir();
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
 const app = new Hono();
 
 beforeAll(async () => {
@@ -15,6 +16,7 @@ beforeAll(async () => {
   await site.put('index.html', '<h1>home</h1>', 'text/html');
   await site.put('statements/abc/index.html', '<h1>one</h1>', 'text/html');
   await site.put('assets/site.css', 'body{}', 'text/css');
+  for (const ext of PROTOTYPE_NAMES) await site.put(`files/notes.${ext}`, 'not a page', 'text/plain');
   fs.writeFileSync(path.join(dir, 'secret.db'), 'not for readers');
   app.get('*', serveSite(site));
 });
@@ -40,5 +42,31 @@ describe('serveSite', () => {
     expect((await app.request('/%2e%2e/secret.db')).status).toBe(404);
     expect((await app.request('/.hidden')).status).toBe(404);
     expect((await app.request('/%zz')).status).toBe(400);
+  });
+  it('answers 400 for a NUL byte or another control character, never 500', async () => {
+    expect((await app.request('/index.html%00.css')).status).toBe(400);
+    expect((await app.request('/statements/%00')).status).toBe(400);
+    expect((await app.request('/statements/a%0Ab/')).status).toBe(400);
+  });
+  it('answers 404 for an over-long path or path segment, and for a file used as a folder', async () => {
+    expect((await app.request(`/${'a/'.repeat(600)}x.html`)).status).toBe(404);
+    expect((await app.request(`/statements/${'a'.repeat(256)}/`)).status).toBe(404);
+    expect((await app.request(`/${'%C3%A9'.repeat(200)}/index.html`)).status).toBe(404);
+    expect((await app.request('/index.html/x.html')).status).toBe(404);
+  });
+  it('never redirects to another host, whatever the leading slashes', async () => {
+    for (const evil of ['//statements/abc', '///statements/abc', '/%2Fstatements/abc', '//%2F/statements/abc']) {
+      const res = await app.request(`http://localhost${evil}`);
+      expect(res.status).toBe(301);
+      expect(res.headers.get('location')).toBe('/statements/abc/');
+    }
+    expect((await app.request('http://localhost//evil.example.com/x')).status).toBe(404);
+  });
+  it('serves no file whose extension is named like an Object.prototype member', async () => {
+    for (const ext of PROTOTYPE_NAMES) {
+      const res = await app.request(`/files/notes.${ext}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=UTF-8');
+    }
   });
 });
