@@ -20,6 +20,7 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
     ...common,
     data,
     apiDomain: api.apiDomain,
+    originSecret: api.originSecret,
     shell,
     description: 'Communiqué: site bucket and CloudFront',
   });
@@ -35,10 +36,8 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
     ...common,
     api,
     functions: [api.function, pipeline.relay, ...pipeline.consumers.map((c) => c.function), email.suppressor.function],
-    deadLetterQueues: [
-      { name: 'stream-relay', queue: pipeline.relayDeadLetters },
-      ...[...pipeline.consumers, email.suppressor].map((c) => ({ name: c.function.name, queue: c.deadLetterQueue })),
-    ],
+    relay: { function: pipeline.relay, deadLetterQueue: pipeline.relayDeadLetters },
+    consumers: [...pipeline.consumers, email.suppressor],
     description: 'Communiqué: alarms',
   });
   api.addStackDependency(data);

@@ -1,5 +1,5 @@
 // The stage (from `-c stage=…`) and its validated configuration (from cdk.json context "stages").
-import { Aws } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { z } from 'zod';
 
 export const STAGES = ['dev', 'prod'] as const;
@@ -26,8 +26,13 @@ export const StageConfig = z
       .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/)
       .optional(),
     certificateArn: z.string().startsWith('arn:aws:acm:us-east-1:').optional(),
-    /** The SES identity mail is sent from: an address or a domain verified in SES. */
+    /** The SES identity mail is sent from: an address or a domain. */
     sesIdentity: z.string().min(3),
+    /**
+     * false (default): the identity already exists in SES (verified by hand) and is only referred to.
+     * true: the stack creates it; for a domain it outputs the DKIM CNAME records to publish.
+     */
+    createSesIdentity: z.boolean().default(false),
     /** From: of subscription emails; must belong to sesIdentity. */
     mailFrom: z.string().min(3),
     /** Who receives alarms; none means alarms go only to the alarm topic. */
@@ -38,10 +43,20 @@ export const StageConfig = z
     /** API Gateway throttling of the submissions API. */
     apiRateLimit: z.number().positive().default(50),
     apiBurstLimit: z.number().int().positive().default(100),
+    /** Requests per 5 minutes per client IP above which CloudFront's WAF answers 429; none means no WAF. */
+    wafRateLimit: z.number().int().min(10).max(2_000_000_000).optional(),
   })
   .refine((c) => !c.domainName === !c.certificateArn, {
     message: 'domainName and certificateArn go together',
     path: ['certificateArn'],
+  })
+  .refine((c) => c.wafRateLimit === undefined || c.region === 'us-east-1', {
+    message: 'wafRateLimit needs region "us-east-1": a web ACL for CloudFront (scope CLOUDFRONT) can only be created there',
+    path: ['region'],
+  })
+  .refine((c) => mailFromAddress(c.mailFrom) !== undefined, {
+    message: 'mailFrom must be an address or "Name <address>"',
+    path: ['mailFrom'],
   });
 export type StageConfig = z.infer<typeof StageConfig>;
 
@@ -49,6 +64,17 @@ export interface ResolvedConfig extends StageConfig {
   stage: Stage;
   /** Prefix of every resource name: communique-<stage>. */
   prefix: string;
+}
+
+/** The bare address of a From: header value: "Communiqué <statements@example.org>" -> "statements@example.org". */
+export function mailFromAddress(mailFrom: string): string | undefined {
+  const address = (/<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom).trim();
+  return /^[^\s@<>]+@[^\s@<>]+$/.test(address) ? address : undefined;
+}
+
+/** Prod keeps what it cannot rebuild (table, buckets, logs) when a stack is deleted; dev removes it. */
+export function removalPolicy(config: Pick<ResolvedConfig, 'stage'>): RemovalPolicy {
+  return config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 }
 
 /** Buckets carry fixed names (stage, account, region), so stacks refer to them without exports. */
@@ -60,9 +86,9 @@ export function bucketArn(config: Pick<ResolvedConfig, 'prefix'>, role: 'content
   return `arn:${Aws.PARTITION}:s3:::${bucketName(config, role)}`;
 }
 
-/** How cdk-nag names a bucket-prefix resource in its IAM5 findings. */
-export function nagObjectResource(config: Pick<ResolvedConfig, 'prefix'>, role: 'content' | 'site', prefix: string): string {
-  return `Resource::arn:<AWS::Partition>:s3:::${config.prefix}-${role}-<AWS::AccountId>-<AWS::Region>/${prefix}*`;
+/** How cdk-nag names an object pattern of a project bucket (e.g. "parties/*") in its IAM5 findings. */
+export function nagObjectResource(config: Pick<ResolvedConfig, 'prefix'>, role: 'content' | 'site', pattern: string): string {
+  return `Resource::arn:<AWS::Partition>:s3:::${config.prefix}-${role}-<AWS::AccountId>-<AWS::Region>/${pattern}`;
 }
 
 export function resolveConfig(stage: unknown, stages: unknown): ResolvedConfig {

@@ -1,7 +1,7 @@
 // AppFunction: a function of this project with its defaults once: NodejsFunction bundled by the local
 // esbuild, arm64, the newest Node.js runtime, source maps, its own log group and a role of its own.
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -23,15 +23,20 @@ export const BUNDLING: BundlingOptions = {
   tsconfig: path.join(ROOT, 'tsconfig.json'),
 };
 
+/** Where a function logs: /communique/<stage>/<name>, kept for the retention, and past the stack in prod. */
+export interface FunctionLogs {
+  stage: string;
+  retention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
 export interface AppFunctionProps {
   /** Its folder in functions/, e.g. "render-pages". */
   name: string;
-  prefix: string;
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
-  logRetention: RetentionDays;
-  reservedConcurrency?: number;
+  logs: FunctionLogs;
 }
 
 export class AppFunction extends Construct {
@@ -44,17 +49,16 @@ export class AppFunction extends Construct {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.name = props.name;
-    const functionName = `${props.prefix}-${props.name}`;
+    // The function's name is CloudFormation's (nothing calls it by name); its log group has a readable one.
     this.logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      logGroupName: `/communique/${props.logs.stage}/${props.name}`,
+      retention: props.logs.retention,
+      removalPolicy: props.logs.removalPolicy,
     });
     // Its own role, allowed only its own log group: no AWS managed policy with logs:* on every group.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
     this.fn = new NodejsFunction(this, 'Function', {
-      functionName,
       entry: path.join(ROOT, 'functions', props.name, 'handler.ts'),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
@@ -67,7 +71,6 @@ export class AppFunction extends Construct {
       depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       projectRoot: ROOT,
       bundling: BUNDLING,
-      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
     });
   }
 }

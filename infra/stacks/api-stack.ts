@@ -1,14 +1,19 @@
-// API: the submissions API function behind an HTTP API with throttling and access logs.
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+// API: the submissions API function behind an HTTP API with throttling and access logs, answering only
+// requests that carry the origin secret CloudFront adds (its execute-api URL is not a way around the CDN).
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { bucketName, type ResolvedConfig } from '../config.js';
+import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import type { DataStack } from './data-stack.js';
-import { grantObjects, grantTable, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
+import { functionLogs, grantObjects, grantTable, grantTableOnLeadingKeys, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
+
+/** The items the API writes: statements and their party rows, idempotency records, rate windows, signatures. */
+const API_ITEMS = ['STMT#*', 'IDEMP#*', 'RATE#*', 'SIG#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
@@ -20,18 +25,39 @@ export class ApiStack extends Stack {
   readonly function: AppFunction;
   /** The API's host name, for CloudFront's /v1/* origin. */
   readonly apiDomain: string;
+  /** Sent by CloudFront as x-origin-verify; the API answers 403 without it. */
+  readonly originSecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: 'Proves that a request to the submissions API came through CloudFront (header x-origin-verify).',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Resolved at deploy time into both the CloudFront origin header and the API environment, which must change together: rotate by changing the value and redeploying Api and Site, not by a rotation Lambda.',
+    });
     this.function = new AppFunction(this, 'Api', {
       name: 'api',
-      prefix: config.prefix,
-      logRetention: logRetention(config.logRetentionDays),
-      environment: { TABLE_NAME: data.table.tableName, CONTENT_BUCKET: bucketName(config, 'content') },
+      logs: functionLogs(config),
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        CONTENT_BUCKET: bucketName(config, 'content'),
+        // A dynamic reference ({{resolve:secretsmanager:…}}): the value never appears in the template.
+        ORIGIN_SECRET: this.originSecret.secretValue.unsafeUnwrap(),
+      },
     });
-    grantTable(this.function.role, data.table, [...TABLE_READ, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem']);
-    grantObjects(this.function.role, config, 'content', 'statements/', ['s3:GetObject', 's3:PutObject'], STATEMENT_OBJECTS);
+    grantTable(this.function.role, data.table, TABLE_READ);
+    grantTableOnLeadingKeys(
+      this.function.role,
+      data.table,
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      API_ITEMS,
+    );
+    grantObjects(this.function.role, config, 'content', ['statements/*'], ['s3:GetObject', 's3:PutObject'], STATEMENT_OBJECTS);
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `${config.prefix}-api`,
@@ -39,9 +65,9 @@ export class ApiStack extends Stack {
       defaultIntegration: new HttpLambdaIntegration('Api', this.function.fn),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
-      logGroupName: `/aws/apigateway/${config.prefix}-api`,
+      logGroupName: `/communique/${config.stage}/api-access`,
       retention: logRetention(config.logRetentionDays),
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicy(config),
     });
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -69,6 +95,9 @@ export class ApiStack extends Stack {
       reason: 'Press keys are checked by the application (hashed, revocable, per party); reads are public by design.',
     });
     this.apiDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: "CloudFront's origin for /v1/*: it answers 403 to requests that do not come through the distribution (use SiteUrl/v1/).",
+    });
   }
 }

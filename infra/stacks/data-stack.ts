@@ -1,9 +1,9 @@
 // Data: the single table (with its stream, the outbox) and the versioned content bucket.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { bucketName, type ResolvedConfig } from '../config.js';
+import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
 
 export interface DataStackProps extends StackProps {
   config: ResolvedConfig;
@@ -19,9 +19,10 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const prod = config.stage === 'prod';
-    const keep = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const keep = removalPolicy(config);
 
     this.table = new TableV2(this, 'Table', {
+      // Kept: renaming would replace the table, and with it every statement.
       tableName: config.prefix,
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
@@ -36,6 +37,8 @@ export class DataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: prod,
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Idempotency records, send-ledger entries and lock leases carry expiresAt (epoch seconds).
+      timeToLiveAttribute: 'expiresAt',
       removalPolicy: keep,
     });
 

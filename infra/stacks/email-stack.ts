@@ -1,5 +1,7 @@
-// Email: the SES identity and configuration set; bounces and complaints feed suppress-addresses.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+// Email: the SES sender identity (imported, or created with its DKIM records shown) and configuration
+// set; bounces and complaints feed suppress-addresses.
+import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -10,39 +12,42 @@ import {
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { bucketName, type ResolvedConfig } from '../config.js';
+import { bucketName, mailFromAddress, type ResolvedConfig } from '../config.js';
 import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
-import { grantTable, logRetention, TABLE_READ } from './grants.js';
+import { functionLogs, grantTable, grantTableOnLeadingKeys, TABLE_READ } from './grants.js';
 
 export interface EmailStackProps extends StackProps {
   config: ResolvedConfig;
   data: DataStack;
 }
 
+const SEND = ['ses:SendEmail', 'ses:SendRawEmail'];
+
 export class EmailStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   readonly configurationSetArn: string;
   readonly identityArn: string;
+  /** The bare address of mailFrom: the only From: the senders may use. */
+  readonly senderAddress: string;
   readonly suppressor: QueueConsumer;
 
   constructor(scope: Construct, id: string, props: EmailStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    const identity = new EmailIdentity(this, 'Sender', {
-      identity: config.sesIdentity.includes('@') ? Identity.email(config.sesIdentity) : Identity.domain(config.sesIdentity),
-    });
-    this.identityArn = `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${identity.emailIdentityName}`;
+    this.senderAddress = mailFromAddress(config.mailFrom) as string;
+    const identityName = this.createOrImportIdentity(config);
+    this.identityArn = this.sesArn(`identity/${identityName}`);
+
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
-      configurationSetName: config.prefix,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
-    this.configurationSetArn = `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${this.configurationSet.configurationSetName}`;
+    this.configurationSetArn = this.sesArn(`configuration-set/${this.configurationSet.configurationSetName}`);
 
     const feedback = new EncryptedTopic(this, 'Feedback', {
-      topicName: `${config.prefix}-email-feedback`,
-      publishingServices: ['ses.amazonaws.com'],
+      description: 'Communiqué: SES bounce and complaint events',
+      publishers: [{ service: 'ses.amazonaws.com', sourceArn: this.configurationSetArn }],
     }).topic;
     new ConfigurationSetEventDestination(this, 'BouncesAndComplaints', {
       configurationSet: this.configurationSet,
@@ -52,11 +57,57 @@ export class EmailStack extends Stack {
 
     this.suppressor = new QueueConsumer(this, 'suppress-addresses', {
       name: 'suppress-addresses',
-      prefix: config.prefix,
       topic: feedback,
       environment: { TABLE_NAME: data.table.tableName, CONTENT_BUCKET: bucketName(config, 'content') },
-      logRetention: logRetention(config.logRetentionDays),
+      logs: functionLogs(config),
     });
-    grantTable(this.suppressor.function.role, data.table, [...TABLE_READ, 'dynamodb:PutItem']);
+    grantTable(this.suppressor.function.role, data.table, TABLE_READ);
+    grantTableOnLeadingKeys(this.suppressor.function.role, data.table, ['dynamodb:PutItem'], ['SUB#*', 'SUBEMAIL#*']);
+  }
+
+  /**
+   * By default the identity exists already (verified by hand, as the README says) and is only named;
+   * with createSesIdentity the stack creates it, and a domain's DKIM records become outputs to publish.
+   */
+  private createOrImportIdentity(config: ResolvedConfig): string {
+    const isAddress = config.sesIdentity.includes('@');
+    if (!config.createSesIdentity) return config.sesIdentity;
+    const identity = new EmailIdentity(this, 'Sender', {
+      identity: isAddress ? Identity.email(config.sesIdentity) : Identity.domain(config.sesIdentity),
+    });
+    if (!isAddress) {
+      identity.dkimRecords.forEach((r, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, {
+          value: `${r.name} CNAME ${r.value}`,
+          description: `DKIM record ${i + 1} of 3 to create in the DNS of ${config.sesIdentity} (Easy DKIM)`,
+        });
+      });
+    }
+    return identity.emailIdentityName;
+  }
+
+  private sesArn(resource: string): string {
+    // Pseudo parameters even where the stage pins account and region: one form in policies and findings.
+    return `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+  }
+
+  /**
+   * Sends as mailFrom only. In the SES sandbox SES also authorises the call on each recipient's identity,
+   * so the grant covers every identity of the account and region, bound to the sender by ses:FromAddress.
+   */
+  grantSend(grantee: Construct & IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: SEND,
+        resources: [this.sesArn('identity/*')],
+        conditions: { StringEquals: { 'ses:FromAddress': this.senderAddress } },
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: SEND, resources: [this.configurationSetArn] }));
+    Validations.of(grantee).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+      reason:
+        'In the SES sandbox each recipient is an identity SES authorises too; the condition ses:FromAddress limits every send to the configured sender address.',
+    });
   }
 }

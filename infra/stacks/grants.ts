@@ -5,7 +5,8 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bucketArn, nagObjectResource, type ResolvedConfig } from '../config.js';
+import { bucketArn, nagObjectResource, type ResolvedConfig, removalPolicy } from '../config.js';
+import type { FunctionLogs } from '../constructs/app-function.js';
 
 export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
@@ -17,19 +18,41 @@ export function grantTable(grantee: IGrantable, table: ITableV2, actions: string
 }
 
 /**
- * Objects under one prefix of a project bucket. cdk-nag reports the prefix as a wildcard; the
- * acknowledgement names exactly that bucket and prefix, with the reason.
+ * Actions on the items whose partition key starts as one of `leadingKeys` ("LOCK#*"): the items a
+ * function owns. DynamoDB checks every key a request touches (batch writes included) against the list.
+ */
+export function grantTableOnLeadingKeys(grantee: IGrantable, table: ITableV2, actions: string[], leadingKeys: string[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions,
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+    }),
+  );
+}
+
+/** The lease items of Locks (pk = LOCK#<name>), taken around each read-modify-write of a shared site file. */
+export const LOCK_ITEMS = ['LOCK#*'];
+export const LOCK_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
+
+/**
+ * Objects of a project bucket matching `patterns` ("index.html", "parties/*"). cdk-nag reports each
+ * pattern with a wildcard; the acknowledgement names exactly that bucket and pattern, with the reason.
  */
 export function grantObjects(
   grantee: Construct & IGrantable,
   config: ResolvedConfig,
   role: 'content' | 'site',
-  prefix: string,
+  patterns: string[],
   actions: string[],
   reason: string,
 ): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [`${bucketArn(config, role)}/${prefix}*`] }));
-  Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[${nagObjectResource(config, role, prefix)}]`, reason });
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions, resources: patterns.map((p) => `${bucketArn(config, role)}/${p}`) }),
+  );
+  for (const pattern of patterns.filter((p) => p.includes('*'))) {
+    Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[${nagObjectResource(config, role, pattern)}]`, reason });
+  }
 }
 
 export function grantList(grantee: IGrantable, config: ResolvedConfig, role: 'content' | 'site', prefix: string): void {
@@ -49,6 +72,32 @@ export function logRetention(days: number): RetentionDays {
   return RETENTIONS.filter((r) => r >= days).sort((a, b) => a - b)[0] ?? RetentionDays.TEN_YEARS;
 }
 
+/** The log settings of every function of a stage. */
+export function functionLogs(config: ResolvedConfig): FunctionLogs {
+  return { stage: config.stage, retention: logRetention(config.logRetentionDays), removalPolicy: removalPolicy(config) };
+}
+
 export const STATEMENT_OBJECTS =
   'Canonical statements are objects named by id under statements/ of the content bucket; the grant is that prefix.';
-export const SITE_OBJECTS = 'The function writes pages and search shards anywhere in the site bucket, which holds nothing else.';
+
+/** What render-pages writes in the site bucket: the pages of the page graph, feeds and sitemaps. */
+export const PAGE_OBJECTS = [
+  'index.html',
+  'parties/*',
+  'statements/*',
+  'countries/*',
+  'languages/*',
+  'topics/*',
+  'archive/*',
+  'feed.xml',
+  'feed.json',
+  'sitemap*',
+  'robots.txt',
+];
+export const PAGE_OBJECTS_REASON =
+  'render-pages owns these page prefixes of the site bucket (one folder per page family); not the shell (assets/, search/).';
+
+/** What index-search writes: the index segments under search/, not the shell's search page. */
+export const SEARCH_OBJECTS = ['search/docs/*', 'search/shards/*', 'search/index/*'];
+export const SEARCH_OBJECTS_REASON =
+  'index-search owns the search index prefixes of the site bucket (one object per document, shard or segment); not search/index.html or assets/.';

@@ -1,5 +1,5 @@
 // Pipeline: the outbox relay (table stream -> SNS) and the three consumers, each on its own queue.
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,7 +12,21 @@ import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
 import type { DataStack } from './data-stack.js';
 import type { EmailStack } from './email-stack.js';
-import { grantList, grantObjects, grantTable, logRetention, SITE_OBJECTS, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
+import {
+  functionLogs,
+  grantList,
+  grantObjects,
+  grantTable,
+  grantTableOnLeadingKeys,
+  LOCK_ACTIONS,
+  LOCK_ITEMS,
+  PAGE_OBJECTS,
+  PAGE_OBJECTS_REASON,
+  SEARCH_OBJECTS,
+  SEARCH_OBJECTS_REASON,
+  STATEMENT_OBJECTS,
+  TABLE_READ,
+} from './grants.js';
 import type { SiteStack } from './site-stack.js';
 
 export interface PipelineStackProps extends StackProps {
@@ -31,24 +45,24 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { config, data, site, email } = props;
-    const retention = logRetention(config.logRetentionDays);
+    const logs = functionLogs(config);
 
-    const events = new EncryptedTopic(this, 'StatementEvents', { topicName: `${config.prefix}-statement-events` });
+    const events = new EncryptedTopic(this, 'StatementEvents', { description: 'Communiqué: statement events' });
     this.topic = events.topic;
 
     // The outbox relay: only committed statement items (INSERT of sk = STMT) reach the function.
     this.relayDeadLetters = new Queue(this, 'RelayDeadLetters', {
-      queueName: `${config.prefix}-stream-relay-dlq`,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     this.relay = new AppFunction(this, 'StreamRelay', {
       name: 'stream-relay',
-      prefix: config.prefix,
-      logRetention: retention,
-      environment: { TOPIC_ARN: this.topic.topicArn },
+      logs,
+      environment: { TOPIC_ARN: this.topic.topicArn, TABLE_NAME: data.table.tableName },
     });
+    // It records on each statement item that its event reached the topic (what republish looks for).
+    grantTableOnLeadingKeys(this.relay.role, data.table, ['dynamodb:UpdateItem'], ['STMT#*']);
     // Written out: grantPublish would add kms:GenerateDataKey* (a wildcard).
     this.relay.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     this.relay.role.addToPrincipalPolicy(
@@ -67,9 +81,11 @@ export class PipelineStack extends Stack {
         maxRecordAge: Duration.days(1),
         onFailure: new SqsDlq(this.relayDeadLetters),
         filters: [
+          // A statement item inserted (published) or modified with a new event (signed); an update sets
+          // relayedAt only once its event is relayed, so the relay's own marking does not come back.
           FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') } } },
+            eventName: FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') }, relayedAt: FilterRule.notExists() } },
           }),
         ],
       }),
@@ -82,43 +98,40 @@ export class PipelineStack extends Stack {
       SITE_URL: site.siteUrl,
       MAIL_FROM: config.mailFrom,
     };
-    const consumer = (name: string, extra: Record<string, string> = {}, reservedConcurrency?: number) =>
+    const consumer = (name: string, maxConcurrency?: number, extra: Record<string, string> = {}) =>
       new QueueConsumer(this, name, {
         name,
-        prefix: config.prefix,
         topic: this.topic,
         environment: { ...common, ...extra },
-        logRetention: retention,
-        ...(reservedConcurrency ? { reservedConcurrency } : {}),
+        logs,
+        ...(maxConcurrency ? { maxConcurrency } : {}),
       });
 
-    const render = consumer('render-pages', { DISTRIBUTION_ID: site.distribution.distributionId });
-    // One writer for the index shards: their read-modify-write is not safe under concurrency.
-    const index = consumer('index-search', {}, 1);
-    const send = consumer('send-emails', { SES_CONFIGURATION_SET: email.configurationSet.configurationSetName });
+    // Bounds, not serialisation (shared files are guarded by locks and conditional writes): listing pages
+    // and search shards are contended, so more invocations would mostly wait on each other's leases.
+    const render = consumer('render-pages', 10);
+    const index = consumer('index-search', 5);
+    // SES accepts a fixed rate per second (14 by default out of the sandbox); beyond it sends throttle.
+    const send = consumer('send-emails', 5, { SES_CONFIGURATION_SET: email.configurationSet.configurationSetName });
     this.consumers = [render, index, send];
 
     for (const c of this.consumers) {
       grantTable(c.function.role, data.table, TABLE_READ);
-      grantObjects(c.function.role, config, 'content', 'statements/', ['s3:GetObject'], STATEMENT_OBJECTS);
+      grantObjects(c.function.role, config, 'content', ['statements/*'], ['s3:GetObject'], STATEMENT_OBJECTS);
     }
+    grantObjects(render.function.role, config, 'site', PAGE_OBJECTS, ['s3:GetObject', 's3:PutObject'], PAGE_OBJECTS_REASON);
+    grantObjects(index.function.role, config, 'site', SEARCH_OBJECTS, ['s3:GetObject', 's3:PutObject'], SEARCH_OBJECTS_REASON);
     for (const c of [render, index]) {
-      grantObjects(c.function.role, config, 'site', '', ['s3:GetObject', 's3:PutObject'], SITE_OBJECTS);
       // A missing object answers 404 (not 403) only with ListBucket.
       grantList(c.function.role, config, 'site', '');
+      grantTableOnLeadingKeys(c.function.role, data.table, LOCK_ACTIONS, LOCK_ITEMS);
     }
-    render.function.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['cloudfront:CreateInvalidation'],
-        resources: [`arn:${this.partition}:cloudfront::${this.account}:distribution/${site.distribution.distributionId}`],
-      }),
-    );
-    grantTable(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
-    send.function.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [email.identityArn, email.configurationSetArn],
-      }),
-    );
+    grantTableOnLeadingKeys(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['SENT#*']);
+    email.grantSend(send.function.role);
+
+    new CfnOutput(this, 'StatementEventsTopicArn', {
+      value: this.topic.topicArn,
+      description: 'Where `npm run cli -- --target aws --stage <stage> republish` re-emits statement events.',
+    });
   }
 }

@@ -1,8 +1,10 @@
-// Site: the private site bucket behind CloudFront (OAC), with /v1/* routed to the API uncached,
-// strict security headers, and the site's shell (stylesheet, search page and script) deployed.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+// Site: the private site bucket behind CloudFront (OAC), with /v1/* routed to the API uncached (and
+// signed with the origin secret), strict security headers, a real 404 page, optionally a WAF rate
+// rule, and the site's shell deployed. Pages are revalidated at the edge, never invalidated per publish.
+import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
+  AccessLevel,
   AllowedMethods,
   CachePolicy,
   Function as CloudFrontFunction,
@@ -20,32 +22,31 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CONTENT_SECURITY_POLICY } from '../../shared/site/security-headers.js';
 import type { SiteFile } from '../../shared/site/shell.js';
-import { bucketName, type ResolvedConfig } from '../config.js';
+import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
+import { INDEX_REWRITE } from '../constructs/index-rewrite.js';
+import { RateLimitAcl } from '../constructs/rate-limit-acl.js';
+import { SiteShell } from '../constructs/site-shell.js';
 import type { DataStack } from './data-stack.js';
+
+/** CloudFront's hosted zone id, the same for every distribution: the target of Route 53 alias records. */
+export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2';
+
+/** The header CloudFront adds to every /v1/* request; the API refuses requests without it. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 export interface SiteStackProps extends StackProps {
   config: ResolvedConfig;
   data: DataStack;
   apiDomain: string;
+  /** Its value goes to the API as ORIGIN_VERIFY_HEADER. */
+  originSecret: ISecret;
   shell: SiteFile[];
 }
-
-/** "/statements/x/" -> "/statements/x/index.html"; "/statements/x" -> redirect to "/statements/x/". */
-const INDEX_REWRITE = `function handler(event) {
-  var request = event.request;
-  var uri = request.uri;
-  if (uri.endsWith('/')) { request.uri = uri + 'index.html'; return request; }
-  var last = uri.substring(uri.lastIndexOf('/') + 1);
-  if (last.indexOf('.') === -1) {
-    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
-  }
-  return request;
-}`;
 
 export class SiteStack extends Stack {
   readonly siteBucket: Bucket;
@@ -64,12 +65,11 @@ export class SiteStack extends Stack {
       enforceSSL: true,
       serverAccessLogsBucket: data.logsBucket,
       serverAccessLogsPrefix: 'site/',
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicy(config),
       autoDeleteObjects: !prod,
     });
 
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      responseHeadersPolicyName: `${config.prefix}-security-headers`,
       securityHeadersBehavior: {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
         contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
@@ -79,10 +79,20 @@ export class SiteStack extends Stack {
       },
     });
     const rewrite = new CloudFrontFunction(this, 'IndexRewrite', {
-      functionName: `${config.prefix}-index-rewrite`,
       code: FunctionCode.fromInline(INDEX_REWRITE),
       runtime: FunctionRuntime.JS_2_0,
     });
+    // Every object carries its Cache-Control (pages: revalidate each time; assets: 5 minutes) and the
+    // edge honours it; nothing is cached longer than the origin says, so a publish needs no invalidation.
+    const revalidate = new CachePolicy(this, 'HonourOrigin', {
+      comment: 'Communiqué site: the TTL is the object Cache-Control (0 when absent)',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const waf = config.wafRateLimit ? new RateLimitAcl(this, 'RateLimit', { limit: config.wafRateLimit }) : undefined;
     const custom = config.domainName && config.certificateArn;
 
     this.distribution = new Distribution(this, 'Cdn', {
@@ -92,6 +102,7 @@ export class SiteStack extends Stack {
       enableLogging: true,
       logBucket: data.logsBucket,
       logFilePrefix: 'cdn/',
+      ...(waf ? { webAclId: waf.arn } : {}),
       ...(custom
         ? {
             domainNames: [config.domainName as string],
@@ -99,17 +110,24 @@ export class SiteStack extends Stack {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
+      // Error responses apply to every behaviour, /v1/* included: only 404 is mapped (the API's 403s
+      // stay its own), and with LIST the bucket answers 404, not 403, for a page that does not exist.
+      errorResponses: [{ httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.seconds(0) }],
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),
+        origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket, { originAccessLevels: [AccessLevel.READ, AccessLevel.LIST] }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         compress: true,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        cachePolicy: revalidate,
         responseHeadersPolicy: headers,
         functionAssociations: [{ function: rewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         '/v1/*': {
-          origin: new HttpOrigin(props.apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: new HttpOrigin(props.apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            // A dynamic reference, resolved by CloudFormation at deploy time: no secret in the template.
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -119,7 +137,34 @@ export class SiteStack extends Stack {
         },
       },
     });
-    if (!custom) {
+    Annotations.of(this.distribution).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'defaultRootObject is index.html and the viewer-request function maps every folder URL to its index.html, so no request lists the bucket.',
+    );
+    this.acknowledge(Boolean(custom), Boolean(waf));
+
+    new SiteShell(this, 'Shell', { bucket: this.siteBucket, distribution: this.distribution, files: props.shell });
+
+    this.siteUrl = custom ? `https://${config.domainName}` : `https://${this.distribution.distributionDomainName}`;
+    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
+    new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
+    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+    new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName });
+    if (custom) {
+      const target = this.distribution.distributionDomainName;
+      new CfnOutput(this, 'DnsRecord', {
+        value: `${config.domainName} CNAME ${target}`,
+        description: `At a DNS provider: a CNAME (or ALIAS/ANAME at a zone apex) of ${config.domainName} to the distribution.`,
+      });
+      new CfnOutput(this, 'Route53AliasRecords', {
+        value: `${config.domainName} A and AAAA ALIAS ${target} (hosted zone ${CLOUDFRONT_HOSTED_ZONE_ID})`,
+        description: 'In Route 53: alias records A and AAAA (IPv6) to the distribution, whose hosted zone id is that of CloudFront.',
+      });
+    }
+  }
+
+  private acknowledge(customDomain: boolean, waf: boolean): void {
+    if (!customDomain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
@@ -130,42 +175,12 @@ export class SiteStack extends Stack {
       id: 'AwsSolutions-CFR1',
       reason: 'Statements are published for readers in every country; no geographic restriction.',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR2',
-      reason: 'The site is static and the API is throttled at API Gateway; a WAF web ACL is an operator choice (cost), attachable later.',
-    });
-
-    // Pages are written by render-pages; the deployment adds the shell and never prunes what it did not write.
-    new BucketDeployment(this, 'Shell', {
-      destinationBucket: this.siteBucket,
-      sources: props.shell.map((f) => Source.data(f.key, f.body)),
-      prune: false,
-      distribution: this.distribution,
-      distributionPaths: ['/assets/*', '/search/index.html'],
-      memoryLimit: 256,
-    });
-    const site = `<${this.getLogicalId(this.siteBucket.node.defaultChild as CfnBucket)}.Arn>`;
-    // The handler is a singleton the CDK adds to the stack, beside the deployment construct.
-    const handler = this.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-    if (!handler) throw new Error('BucketDeployment handler not found: has the CDK renamed it?');
-    for (const id of [
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AwsSolutions-L1',
-      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((a) => `AwsSolutions-IAM5[Action::${a}]`),
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
-      `AwsSolutions-IAM5[Resource::${site}/*]`,
-      'AwsSolutions-IAM5[Resource::*]',
-    ]) {
-      Validations.of(handler).acknowledge({
-        id,
+    if (!waf) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
         reason:
-          "The CDK's own BucketDeployment handler: it copies the shell from the CDK asset bucket into the site bucket and invalidates it, during deployments only; its policy is generated by the CDK.",
+          'The site is static and the API is throttled at API Gateway and per press key; stages.<stage>.wafRateLimit adds a WAF rate rule (a cost the operator chooses).',
       });
     }
-
-    this.siteUrl = custom ? `https://${config.domainName}` : `https://${this.distribution.distributionDomainName}`;
-    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
-    new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
-    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
   }
 }

@@ -1,16 +1,23 @@
-// The site's shell: files that do not depend on any statement (stylesheet, search page and its script).
+// The site's shell: files that do not depend on any statement (stylesheet, search page and its script,
+// the 404 page), and placeholders for the pages render-pages writes once something is published.
 // Published at local start-up, and by the CDK deployment on AWS.
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { PreconditionFailedError } from '../errors.js';
 import type { ObjectStore } from '../ports.js';
 import { renderSearchPage } from './templates/pages.js';
+import { renderNotFoundPage, renderNothingPublishedPage } from './templates/shell-pages.js';
 
 export interface SiteFile {
   key: string;
   body: string;
   contentType: string;
+  /** Written only where the key is absent: a page render-pages owns, shown before its first render. */
+  placeholder?: true;
 }
+
+const HTML = 'text/html; charset=utf-8';
 
 const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
@@ -29,10 +36,24 @@ export async function buildSiteShell(): Promise<SiteFile[]> {
   return [
     { key: 'assets/site.css', body: await fs.readFile(here('./assets/site.css'), 'utf8'), contentType: 'text/css; charset=utf-8' },
     { key: 'assets/search.js', body: script, contentType: 'text/javascript; charset=utf-8' },
-    { key: 'search/index.html', body: await renderSearchPage(), contentType: 'text/html; charset=utf-8' },
+    { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
+    { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },
+    { key: 'index.html', body: await renderNothingPublishedPage('Latest statements'), contentType: HTML, placeholder: true },
+    { key: 'parties/index.html', body: await renderNothingPublishedPage('Parties'), contentType: HTML, placeholder: true },
   ];
 }
 
-export async function publishSiteShell(site: ObjectStore): Promise<void> {
-  for (const f of await buildSiteShell()) await site.put(f.key, f.body, f.contentType);
+export async function publishSiteShell(site: ObjectStore, files?: SiteFile[]): Promise<void> {
+  for (const f of files ?? (await buildSiteShell())) {
+    if (!f.placeholder) {
+      await site.put(f.key, f.body, f.contentType);
+      continue;
+    }
+    try {
+      await site.put(f.key, f.body, f.contentType, { ifNoneMatch: '*' });
+    } catch (e) {
+      // The page is there already (published, or an earlier placeholder): it stays.
+      if (!(e instanceof PreconditionFailedError)) throw e;
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { isStage, resolveConfig } from '../../infra/config.js';
+import { isStage, mailFromAddress, resolveConfig } from '../../infra/config.js';
 import { tempDir } from '../helpers/local-platform.js';
 import { ROOT } from '../helpers/platform-process.js';
 
@@ -41,6 +41,20 @@ describe('stage config', () => {
     expect(() =>
       resolveConfig('dev', { dev: { sesIdentity: 'example.org', mailFrom: 'a@example.org', domainName: 'x.example.org' } }),
     ).toThrow('domainName and certificateArn go together');
+  });
+  it('creates a WAF only where CloudFront web ACLs can be: us-east-1', () => {
+    const base = { sesIdentity: 'example.org', mailFrom: 'statements@example.org' };
+    expect(() => resolveConfig('dev', { dev: { ...base, wafRateLimit: 1000 } })).toThrow('wafRateLimit needs region "us-east-1"');
+    expect(() => resolveConfig('dev', { dev: { ...base, wafRateLimit: 1000, region: 'eu-central-1' } })).toThrow('us-east-1');
+    expect(resolveConfig('dev', { dev: { ...base, wafRateLimit: 1000, region: 'us-east-1' } }).wafRateLimit).toBe(1000);
+  });
+  it('imports the SES identity unless told to create it', () => {
+    expect(resolveConfig('dev', { dev: { sesIdentity: 'example.org', mailFrom: 'a@example.org' } }).createSesIdentity).toBe(false);
+  });
+  it('reads the bare address out of a From: header value', () => {
+    expect(mailFromAddress('Communiqué <statements@example.org>')).toBe('statements@example.org');
+    expect(mailFromAddress('statements@example.org')).toBe('statements@example.org');
+    expect(mailFromAddress('Communiqué')).toBeUndefined();
   });
 });
 

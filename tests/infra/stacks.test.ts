@@ -1,9 +1,11 @@
-// Template assertions for the deployed shape: data, fan-out, API, site, email, ops, least privilege.
+// Template assertions for the deployed shape: data, fan-out, functions, API, email, ops, least privilege.
+// The site stack (CDN, shell, caching, DNS, WAF) has its own file, site.test.ts.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app-fixture.js';
+import { buildApp, PROD_OVERRIDES } from './app-fixture.js';
 
 type Built = ReturnType<typeof buildApp>;
+type StackKey = keyof Built['templates'];
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON, read by path.
 type Json = Record<string, any>;
 let dev: Built;
@@ -11,20 +13,27 @@ let prod: Built;
 
 beforeAll(() => {
   dev = buildApp('dev');
-  prod = buildApp('prod', { domainName: 'statements.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' });
+  prod = buildApp('prod', PROD_OVERRIDES);
 }, 120_000);
 
-const resources = (b: Built, stack: keyof Built['templates'], type: string) =>
-  Object.values(b.templates[stack].findResources(type)) as Array<{ Properties: Json }>;
+const STACKS: StackKey[] = ['data', 'api', 'site', 'email', 'pipeline', 'ops'];
+const entries = (b: Built, stack: StackKey, type: string) =>
+  Object.entries(b.templates[stack].findResources(type)) as Array<[string, { Properties: Json; DeletionPolicy?: string }]>;
+const resources = (b: Built, stack: StackKey, type: string) => entries(b, stack, type).map(([, r]) => r);
+const everywhere = (b: Built, type: string) => STACKS.flatMap((s) => entries(b, s, type));
+/** The functions of functions/ (not the CDK's own handlers), by logical id. */
+const ownFunctions = (b: Built) =>
+  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|[a-z]+Consumer)Function/.test(id));
 
 describe('data', () => {
-  it('has one on-demand table with point-in-time recovery, a stream of both images, and its index', () => {
+  it('has one on-demand table with point-in-time recovery, a stream of both images, its index and TTL on expiresAt', () => {
     dev.templates.data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TableName: 'communique-dev',
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
   it('protects the table from deletion in prod only', () => {
@@ -59,22 +68,27 @@ describe('data', () => {
 });
 
 describe('the outbox relay and fan-out', () => {
-  it('relays only inserted statement items from the stream, bisecting failures into a DLQ', () => {
+  it('relays statement items inserted or given a new event, not its own relayed marks, bisecting failures into a DLQ', () => {
     dev.templates.pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: true,
       StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: ['STMT'] } } } }) }],
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { NewImage: { sk: { S: ['STMT'] }, relayedAt: [{ exists: false }] } },
+            }),
+          },
+        ],
       },
     });
   });
-  it('publishes to one KMS-encrypted topic with three queue subscriptions', () => {
-    dev.templates.pipeline.hasResourceProperties('AWS::SNS::Topic', {
-      TopicName: 'communique-dev-statement-events',
-      KmsMasterKeyId: Match.anyValue(),
-    });
+  it('publishes to one KMS-encrypted topic with three queue subscriptions, and outputs its ARN for republish', () => {
+    dev.templates.pipeline.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     expect(resources(dev, 'pipeline', 'AWS::SNS::Subscription').map((s) => s.Properties.Protocol)).toEqual(['sqs', 'sqs', 'sqs']);
+    dev.templates.pipeline.hasOutput('StatementEventsTopicArn', { Value: { Ref: Match.stringLikeRegexp('^StatementEventsTopic') } });
   });
   it('gives each consumer a queue with a DLQ, partial batch failures, and visibility at least 6x its timeout', () => {
     const t = dev.templates.pipeline;
@@ -91,27 +105,51 @@ describe('the outbox relay and fan-out', () => {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     }
   });
-  it('lets one index-search run at a time (its shards are read-modify-write)', () => {
-    dev.templates.pipeline.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'communique-dev-index-search',
-      ReservedConcurrentExecutions: 1,
-    });
+  it('reserves no concurrency anywhere; index-search is bounded by its event source instead', () => {
+    for (const [id, f] of everywhere(dev, 'AWS::Lambda::Function')) expect(f.Properties.ReservedConcurrentExecutions, id).toBeUndefined();
+    const index = entries(dev, 'pipeline', 'AWS::Lambda::EventSourceMapping').find(([id]) => id.startsWith('indexsearch'));
+    expect(index?.[1].Properties.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
   });
 });
 
 describe('functions', () => {
   it('run on arm64 and the newest Node.js runtime, with source maps and a log group with retention each', () => {
-    for (const stack of ['api', 'pipeline', 'email'] as const) {
-      const own = resources(dev, stack, 'AWS::Lambda::Function').filter((f) =>
-        String(f.Properties.FunctionName ?? '').startsWith('communique-dev-'),
-      );
-      expect(own.length).toBeGreaterThan(0);
-      for (const f of own) {
-        expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
-        expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
-        expect(f.Properties.LoggingConfig.LogGroup).toBeDefined();
+    const own = ownFunctions(dev);
+    expect(own).toHaveLength(6);
+    for (const [, f] of own) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(f.Properties.LoggingConfig.LogGroup).toBeDefined();
+    }
+    const groups = (['api', 'pipeline', 'email'] as const).flatMap((s) => resources(dev, s, 'AWS::Logs::LogGroup'));
+    for (const lg of groups) expect(lg.Properties.RetentionInDays).toBe(30);
+    expect(groups.map((g) => g.Properties.LogGroupName).sort()).toEqual(
+      ['api', 'api-access', 'index-search', 'render-pages', 'send-emails', 'stream-relay', 'suppress-addresses'].map(
+        (n) => `/communique/dev/${n}`,
+      ),
+    );
+  });
+  it('keep their logs past the stack in prod only', () => {
+    for (const s of ['api', 'pipeline', 'email'] as const) {
+      for (const lg of resources(prod, s, 'AWS::Logs::LogGroup')) expect(lg.DeletionPolicy).toBe('Retain');
+      for (const lg of resources(dev, s, 'AWS::Logs::LogGroup')) expect(lg.DeletionPolicy).toBe('Delete');
+    }
+  });
+  it('carry no physical names that nothing refers to', () => {
+    const named: Array<[string, string]> = [
+      ['AWS::Lambda::Function', 'FunctionName'],
+      ['AWS::SQS::Queue', 'QueueName'],
+      ['AWS::SNS::Topic', 'TopicName'],
+      ['AWS::CloudWatch::Alarm', 'AlarmName'],
+      ['AWS::SES::ConfigurationSet', 'Name'],
+      ['AWS::CloudFront::Function', 'Name'],
+    ];
+    for (const [type, property] of named) {
+      for (const [id, r] of everywhere(dev, type)) {
+        // The CDK names CloudFront Functions itself (the property is required); what matters is that we do not.
+        if (type === 'AWS::CloudFront::Function') expect(String(r.Properties[property]), id).not.toContain('communique-dev');
+        else expect(r.Properties[property], `${id}.${property}`).toBeUndefined();
       }
-      for (const lg of resources(dev, stack, 'AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBe(30);
     }
   });
 });
@@ -125,74 +163,106 @@ describe('API', () => {
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
   });
-});
-
-describe('site', () => {
-  const distribution = (b: Built) => resources(b, 'site', 'AWS::CloudFront::Distribution')[0]?.Properties.DistributionConfig;
-  it('serves a private bucket through CloudFront with OAC, HTTPS only, compression and access logs', () => {
-    const d = distribution(dev);
-    expect(d.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true });
-    expect(d.Origins[0].S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
-    expect(d.Origins[0].OriginAccessControlId).toBeDefined();
-    expect(d.Logging).toMatchObject({ Prefix: 'cdn/' });
-    dev.templates.site.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-  });
-  it('routes /v1/* to the API with caching disabled and every method allowed', () => {
-    expect(distribution(dev).CacheBehaviors).toEqual([
-      expect.objectContaining({
-        PathPattern: '/v1/*',
-        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
-        AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-        ViewerProtocolPolicy: 'https-only',
-      }),
-    ]);
-  });
-  it('sends HSTS and a strict Content-Security-Policy without unsafe-inline', () => {
-    const policy = resources(dev, 'site', 'AWS::CloudFront::ResponseHeadersPolicy')[0]?.Properties.ResponseHeadersPolicyConfig
-      .SecurityHeadersConfig;
-    expect(policy.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Override: true });
-    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
-    expect(policy.ContentSecurityPolicy.ContentSecurityPolicy).not.toContain('unsafe-inline');
-  });
-  it('uses TLS 1.2 (2021) at least with a custom domain', () => {
-    expect(distribution(prod).ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
-    expect(distribution(prod).Aliases).toEqual(['statements.example.org']);
-  });
-  it('deploys the shell without pruning the pages render-pages wrote', () => {
-    dev.templates.site.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: false });
+  it('gets the origin secret as a dynamic reference to a generated secret, never as a literal', () => {
+    dev.templates.api.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+    });
+    const [, api] = ownFunctions(dev).find(([id]) => id.startsWith('Api')) ?? [];
+    expect(api?.Properties.Environment.Variables.ORIGIN_SECRET).toEqual({
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^OriginSecret/) }, ':SecretString:::}}']],
+    });
   });
 });
 
 describe('email', () => {
+  let address: Built;
+  beforeAll(() => {
+    address = buildApp('dev', { createSesIdentity: true, sesIdentity: 'statements@example.org' });
+  }, 120_000);
+
   it('feeds bounces and complaints of the configuration set to suppress-addresses', () => {
-    dev.templates.email.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'communique-dev' });
+    dev.templates.email.resourceCountIs('AWS::SES::ConfigurationSet', 1);
     dev.templates.email.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: Match.anyValue() }),
     });
-    dev.templates.email.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'communique-dev-suppress-addresses' });
+    dev.templates.email.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+  it('by default refers to an identity verified beforehand, and creates none', () => {
+    dev.templates.email.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(Object.keys(dev.templates.email.findOutputs('*')).filter((o) => o.startsWith('Dkim'))).toEqual([]);
+  });
+  it('with createSesIdentity creates a domain identity and outputs its three DKIM CNAME records', () => {
+    prod.templates.email.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.org' });
+    for (const n of [1, 2, 3]) {
+      prod.templates.email.hasOutput(`DkimRecord${n}`, {
+        Value: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.anyValue(), `DkimDNSTokenName${n}`] }, ' CNAME '])] },
+      });
+    }
+  });
+  it('with createSesIdentity for an address creates it, with no DNS records to output', () => {
+    address.templates.email.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'statements@example.org' });
+    expect(Object.keys(address.templates.email.findOutputs('*')).filter((o) => o.startsWith('Dkim'))).toEqual([]);
+  });
+  it('lets send-emails send as mailFrom only, to any identity (the sandbox checks recipients), through its configuration set', () => {
+    const send = resources(dev, 'pipeline', 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('sendemails'));
+    const ses = ((send?.Properties.PolicyDocument.Statement ?? []) as Json[]).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(ses).toHaveLength(2);
+    expect(ses[0]).toMatchObject({ Condition: { StringEquals: { 'ses:FromAddress': 'statements@example.org' } } });
+    expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/*');
+    expect(JSON.stringify(ses[1]?.Resource)).toContain(':configuration-set/');
   });
 });
 
 describe('ops', () => {
-  it('alarms on every DLQ, every function’s errors and API 5xx, to the alarm topic with an email subscription', () => {
-    const alarms = resources(dev, 'ops', 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
-    const names = alarms.map((a) => a.AlarmName).sort();
-    expect(names).toEqual(
-      [
-        ...['stream-relay', 'render-pages', 'index-search', 'send-emails', 'suppress-addresses'].map(
-          (n) => `communique-dev-${n}-dlq-depth`,
-        ),
-        ...['api', 'stream-relay', 'render-pages', 'index-search', 'send-emails', 'suppress-addresses'].map(
-          (n) => `communique-dev-${n}-errors`,
-        ),
-        'communique-dev-api-5xx',
-      ].sort(),
-    );
-    for (const a of alarms) {
-      expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  const alarms = (b: Built) => Object.fromEntries(entries(b, 'ops', 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
+  const alarm = (b: Built, prefix: string) => Object.entries(alarms(b)).find(([id]) => id.startsWith(prefix))?.[1] as Json;
+  const consumers = ['render-pages', 'index-search', 'send-emails', 'suppress-addresses'];
+  const id = (name: string) => name.replace(/-/g, '');
+
+  it('alarms on every DLQ, every queue’s oldest message, the relay’s iterator age, errors and API 5xx, to the alarm topic', () => {
+    expect(Object.keys(alarms(dev))).toHaveLength(5 + 4 + 1 + 6 + 1);
+    for (const a of Object.values(alarms(dev))) {
+      expect(a.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       expect(a.AlarmActions).toHaveLength(1);
     }
+    expect(alarm(dev, 'streamrelayiteratorage')).toMatchObject({
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 600_000,
+    });
+    for (const name of consumers) {
+      expect(alarm(dev, `${id(name)}oldestmessage`)).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+      expect(alarm(dev, `${id(name)}dlqdepth`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+    }
     dev.templates.ops.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  });
+  it('tells the operator to republish what the relay lost, and to redrive what consumers dead-lettered', () => {
+    const relay = alarm(dev, 'streamrelaydlqdepth').AlarmDescription as string;
+    expect(relay).toContain('cannot be redriven');
+    expect(relay).toContain('npm run cli -- --target aws --stage dev republish --since <ISO time of the first failure>');
+    for (const name of consumers) expect(alarm(dev, `${id(name)}dlqdepth`).AlarmDescription).toContain('StartMessageMoveTask');
+  });
+  it('lets CloudWatch alarms of this account and region publish to the alarm topic and use its key', () => {
+    const [policy] = resources(dev, 'ops', 'AWS::SNS::TopicPolicy');
+    expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', expect.arrayContaining([':cloudwatch:', ':alarm:*'])] } },
+        },
+      }),
+    );
+    dev.templates.ops.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }),
+        ]),
+      },
+    });
   });
   it('outputs what the CLI and operators need', () => {
     dev.templates.data.hasOutput('TableName', {});
@@ -200,43 +270,83 @@ describe('ops', () => {
     dev.templates.api.hasOutput('ApiUrl', {});
     dev.templates.site.hasOutput('SiteUrl', {});
     dev.templates.site.hasOutput('SiteBucketName', {});
+    dev.templates.pipeline.hasOutput('StatementEventsTopicArn', {});
   });
 });
 
 describe('least privilege', () => {
   const statementsOf = (b: Built) =>
-    (Object.keys(b.templates) as Array<keyof Built['templates']>).flatMap((stack) =>
+    STACKS.flatMap((stack) =>
       resources(b, stack, 'AWS::IAM::Policy').flatMap((p) =>
-        (p.Properties.PolicyDocument.Statement as Json[]).map(
-          (s): Json => ({
-            ...s,
-            stack,
-            roles: JSON.stringify(p.Properties.Roles),
-          }),
-        ),
+        (p.Properties.PolicyDocument.Statement as Json[]).map((s): Json => ({ ...s, stack, roles: JSON.stringify(p.Properties.Roles) })),
       ),
     );
-  const actions = (s: { Action: string | string[] }) => [s.Action].flat();
+  const actions = (s: Json) => [s.Action].flat() as string[];
+  const roleOf = (s: Json) => (/"Ref":"([A-Za-z]+?)(?:Consumer)?Role/.exec(s.roles)?.[1] ?? s.roles).toLowerCase();
+  const of = (role: string) => statementsOf(dev).filter((s) => roleOf(s) === role);
+  const keysOf = (role: string, action: string) =>
+    of(role)
+      .filter((s) => actions(s).includes(action) && s.Condition)
+      .map((s) => s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+  /** The object patterns a role may PutObject in the site bucket. */
+  const siteWrites = (role: string) =>
+    of(role)
+      .filter((s) => actions(s).includes('s3:PutObject'))
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r))
+      .filter((r) => r.includes('-site-'))
+      .map((r) => (/-site-.*?\/(.*?)"\]\]\}$/.exec(r)?.[1] ?? r) as string);
 
   it('has no wildcard action on "*" outside the CDK’s own deployment handler', () => {
-    const wild = statementsOf(dev).filter((s) => s.Resource === '*' || actions(s as never).some((a) => a === '*' || a.endsWith(':*')));
+    const wild = statementsOf(dev).filter((s) => s.Resource === '*' || actions(s).some((a) => a === '*' || a.endsWith(':*')));
     expect(wild.every((s) => s.stack === 'site' && s.roles.includes('CustomCDKBucketDeployment'))).toBe(true);
   });
 
   it('gives each function only the services it uses', () => {
-    const byRole = new Map<string, Set<string>>();
-    for (const s of statementsOf(dev)) {
-      const role = (/"Ref":"([A-Za-z]+?)(?:Consumer)?Role/.exec(s.roles)?.[1] ?? s.roles).toLowerCase();
-      const set = byRole.get(role) ?? new Set<string>();
-      for (const a of actions(s as never)) set.add(a.split(':')[0] as string);
-      byRole.set(role, set);
-    }
-    const services = (role: string) => [...(byRole.get(role) ?? [])].sort();
+    const services = (role: string) => [...new Set(of(role).flatMap((s) => actions(s).map((a) => a.split(':')[0])))].sort();
     expect(services('api')).toEqual(['dynamodb', 'logs', 's3']);
     expect(services('streamrelay')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
-    expect(services('renderpages')).toEqual(['cloudfront', 'dynamodb', 'logs', 's3', 'sqs']);
+    expect(services('renderpages')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('indexsearch')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('sendemails')).toEqual(['dynamodb', 'logs', 's3', 'ses', 'sqs']);
     expect(services('suppressaddresses')).toEqual(['dynamodb', 'logs', 'sqs']);
+  });
+
+  it('lets render-pages and index-search write only the site prefixes each owns, never the shell', () => {
+    expect(siteWrites('renderpages').sort()).toEqual(
+      [
+        'index.html',
+        'parties/*',
+        'statements/*',
+        'countries/*',
+        'languages/*',
+        'topics/*',
+        'archive/*',
+        'feed.xml',
+        'feed.json',
+        'sitemap*',
+        'robots.txt',
+      ].sort(),
+    );
+    expect(siteWrites('indexsearch').sort()).toEqual(['search/docs/*', 'search/index/*', 'search/shards/*']);
+    for (const role of ['renderpages', 'indexsearch']) {
+      for (const s of of(role).filter((x) => actions(x).includes('s3:PutObject'))) expect(actions(s)).toContain('s3:GetObject');
+    }
+  });
+
+  it('writes to the table only the items each function owns, by leading key', () => {
+    for (const role of ['renderpages', 'indexsearch']) {
+      for (const a of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem']) expect(keysOf(role, a)).toEqual([['LOCK#*']]);
+    }
+    for (const a of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'])
+      expect(keysOf('sendemails', a)).toEqual([['SENT#*']]);
+    expect(keysOf('suppressaddresses', 'dynamodb:PutItem')).toEqual([['SUB#*', 'SUBEMAIL#*']]);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
+      expect(keysOf('api', a)).toEqual([['STMT#*', 'IDEMP#*', 'RATE#*', 'SIG#*']]);
+    }
+    expect(keysOf('streamrelay', 'dynamodb:UpdateItem')).toEqual([['STMT#*']]);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    const unconditioned = statementsOf(dev).filter((s) => actions(s).some((a) => writes.includes(a)) && !s.Condition);
+    expect(unconditioned).toEqual([]);
   });
 });
