@@ -20,7 +20,6 @@ const LAMBDA_ENV = {
   SITE_URL: 'https://statements.example.org',
   MAIL_FROM: 'statements@example.org',
   TOPIC_ARN: 'arn:aws:sns:eu-central-1:123456789012:events',
-  DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
 };
 
 function timeRun(args: string[], env: NodeJS.ProcessEnv): number {

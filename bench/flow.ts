@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseShard } from '../shared/search/shard.js';
 import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../shared/search/tokenize.js';
 import { issueKey, runCli, startPlatform } from '../tests/helpers/platform-process.js';
 import { pct, progress, round } from './stats.js';
@@ -77,7 +78,12 @@ export async function benchFlow(opts: FlowOptions) {
         }
         if (pending.has('search')) {
           const res = await fetch(shardUrl);
-          if (res.ok && ((await res.json()) as Record<string, string[]>)[token as string]?.includes(id)) {
+          if (
+            res.ok &&
+            parseShard(await res.text())
+              .get(token as string)
+              ?.includes(id)
+          ) {
             search.push(now);
             pending.delete('search');
           }

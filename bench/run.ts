@@ -1,21 +1,23 @@
 // `npm run bench`: the local flow (submit throughput, submit-to-visible latency) and the Lambda bundles
 // (size, cold load). Prints the figures and writes them to bench/results/. Not a test: the numbers
 // depend on the machine, which the results record.
-// Options: --only=flow|bundles --submits=500 --concurrency=8 --latency=40 --runs=15
+// Options: --only=flow|bundles|backlog --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { benchBacklog } from './backlog.js';
 import { benchBundles } from './bundles.js';
 import { benchFlow } from './flow.js';
 import { round } from './stats.js';
 
 const Args = z.object({
-  only: z.enum(['flow', 'bundles']).optional(),
+  only: z.enum(['flow', 'bundles', 'backlog']).optional(),
   submits: z.coerce.number().int().positive().default(500),
   concurrency: z.coerce.number().int().positive().default(8),
   latency: z.coerce.number().int().positive().default(40),
   runs: z.coerce.number().int().positive().default(15),
+  subscribers: z.coerce.number().int().positive().default(1500),
 });
 
 async function main() {
@@ -26,10 +28,11 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-    ...(args.only !== 'bundles'
+    ...(args.only === undefined || args.only === 'flow'
       ? { flow: await benchFlow({ submits: args.submits, concurrency: args.concurrency, latencyProbes: args.latency }) }
       : {}),
-    ...(args.only !== 'flow' ? { bundles: await benchBundles(args.runs) } : {}),
+    ...(args.only === undefined || args.only === 'backlog' ? { backlog: await benchBacklog(args.subscribers) } : {}),
+    ...(args.only === undefined || args.only === 'bundles' ? { bundles: await benchBundles(args.runs) } : {}),
   };
   const file = path.join(import.meta.dirname, 'results', `bench-${results.date.slice(0, 19).replace(/:/g, '')}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -48,6 +48,12 @@ export class NotFoundError extends AppError {
   override readonly title = 'Not found';
 }
 
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  override readonly status = 409;
+  override readonly title = 'Conflict';
+}
+
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError';
   override readonly status = 413;
@@ -58,6 +64,55 @@ export class UnsupportedMediaTypeError extends AppError {
   override name = 'UnsupportedMediaTypeError';
   override readonly status = 415;
   override readonly title = 'Unsupported media type';
+}
+
+/** The client stopped sending (or the connection broke) before the whole body arrived. */
+export class IncompleteBodyError extends MalformedRequestError {
+  override name = 'IncompleteBodyError';
+}
+
+export class MethodNotAllowedError extends AppError {
+  override name = 'MethodNotAllowedError';
+  override readonly status = 405;
+  override readonly title = 'Method not allowed';
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  override name = 'RateLimitedError';
+  override readonly status = 429;
+  override readonly title = 'Too many requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The address already belongs to another subscriber: look it up by address and update that one. */
+export class AddressTakenError extends Error {
+  override name = 'AddressTakenError';
+}
+
+/** A conditional put lost: the object changed since it was read. Read again and retry. */
+export class PreconditionFailedError extends Error {
+  override name = 'PreconditionFailedError';
+}
+
+/** A lock stayed held past the wait limit; the caller fails and its queue retries later. */
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError';
+}
+
+/** What a consumer read is older than what is already published (eventual consistency); retry later. */
+export class StaleReadError extends Error {
+  override name = 'StaleReadError';
 }
 
 /** Turns zod issues into field paths a press office can act on. */

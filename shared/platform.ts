@@ -1,10 +1,12 @@
 // The dependencies every entry point is built from: one set per runtime (runtime/local.ts, runtime/aws.ts).
 import type {
   Clock,
+  Locks,
   Mailer,
   ObjectStore,
   PartyRepository,
   PressKeyRepository,
+  RateLimiter,
   SendLedger,
   StatementRepository,
   SubscriberRepository,
@@ -15,6 +17,8 @@ export interface PlatformConfig {
   siteUrl: string;
   /** From: address of subscription emails. */
   mailFrom: string;
+  /** When set, the API answers 403 to requests whose x-origin-verify header is not this (AWS: CloudFront adds it). */
+  originSecret?: string;
 }
 
 export interface Platform {
@@ -29,5 +33,9 @@ export interface Platform {
   blobs: ObjectStore;
   /** The published static site. */
   site: ObjectStore;
+  /** Serialises read-modify-writes of shared site files (listing pages, search shards). */
+  locks: Locks;
   mailer: Mailer;
+  /** Request counts per press key and per client address, for the API's rate limits. */
+  rateLimiter: RateLimiter;
 }

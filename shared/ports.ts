@@ -5,11 +5,32 @@ import type { PressKeyRecord } from './domain/press-key.js';
 import type { StatementSummary } from './domain/statement.js';
 import type { Subscriber } from './domain/subscriber.js';
 
+/** A write that applies only if the object is still as the writer read it (S3 If-Match / If-None-Match). */
+export type PutCondition = { ifMatch: string } | { ifNoneMatch: '*' };
+
+/** An object with the entity tag that a conditional put names. */
+export interface VersionedObject {
+  body: Uint8Array;
+  etag: string;
+}
+
 /** Blobs and the site store: files under DATA_DIR locally, S3 buckets on AWS. */
 export interface ObjectStore {
-  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  /** With a condition, throws PreconditionFailedError when the object changed since it was read. */
+  put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
+  /** The object and its entity tag, for a read-modify-write guarded by a conditional put. */
+  read(key: string): Promise<VersionedObject | undefined>;
   list(prefix: string): Promise<string[]>;
+}
+
+/**
+ * Named mutual exclusion across every process that shares the platform: an in-process mutex on one
+ * machine, a lease item in DynamoDB on AWS. A lease can expire under a stalled holder, so writes made
+ * under it are still conditional puts: the lock keeps writers apart, the condition fences a late one.
+ */
+export interface Locks {
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface Page<T> {
@@ -39,6 +60,13 @@ export interface IdempotencyRecord {
   statementId: string;
 }
 
+/** A stored statement with the event its commit emitted, and whether the relay has passed that event on. */
+export interface StatementRecord {
+  summary: StatementSummary;
+  event: StatementEvent;
+  relayedAt?: string;
+}
+
 export interface StatementRepository {
   /** Records (party, key) -> statement id unless already there; returns whichever record holds. */
   reserveIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord>;
@@ -47,17 +75,35 @@ export interface StatementRepository {
    * in the outbox. False when a statement with this id already exists (nothing changes then).
    */
   create(summary: StatementSummary, event: StatementEvent): Promise<boolean>;
+  /**
+   * Replaces the row with the next version (and lists it under any party newly signed), with its event, in
+   * one atomic step; false when the stored version is no longer `expectedVersion` (read again, retry).
+   */
+  update(summary: StatementSummary, expectedVersion: number, event: StatementEvent): Promise<boolean>;
   get(id: string): Promise<StatementSummary | undefined>;
   /** Newest first. With a party: the statements it wrote or cosigned. */
   list(query: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>>;
+  /** Statements stored at or after `since` (ISO time), in the order they were stored: for republishing. */
+  listStoredSince(query: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>>;
+  /** Records that the relay passed this statement's event on to the consumers. */
+  markRelayed(id: string, at: string): Promise<void>;
 }
 
 export type SendClaim = 'claimed' | 'pending' | 'sent';
 
 export interface SubscriberRepository {
+  /** Stores the subscriber under its id and claims its address; AddressTakenError when another subscriber holds it. */
   put(subscriber: Subscriber): Promise<void>;
   get(id: string): Promise<Subscriber | undefined>;
+  /** The subscriber holding this address (compared lower-cased): ids are random, SES feedback has only addresses. */
+  findByEmail(email: string): Promise<Subscriber | undefined>;
   list(): Promise<Subscriber[]>;
+}
+
+/** Fixed-window request counting, shared by every process of the platform. */
+export interface RateLimiter {
+  /** Counts one request for `key`; not allowed once the window already holds `limit` of them. */
+  hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
 /** The send ledger: at most one message per subscriber and statement version. */

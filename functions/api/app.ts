@@ -1,70 +1,80 @@
 // The submissions API as one Hono app: served by @hono/node-server locally and by hono/aws-lambda on AWS.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { parseUnsubscribeToken, unsubscribeSecretMatches } from '../../shared/domain/subscriber.js';
-import {
-  fieldIssues,
-  MalformedRequestError,
-  NotFoundError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../shared/errors.js';
+import { fieldIssues, MethodNotAllowedError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { ListQuery, requireStatement, submitStatement } from '../../shared/services/statements.js';
+import { ListQuery, requireStatement, signStatement, submitStatement } from '../../shared/services/statements.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
+import { declaredBodyLimit, MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { originGuard } from './origin-guard.js';
 import { problemFor } from './problem.js';
+import { clientIp, DEFAULT_RATE_LIMITS, type RateLimits, rateLimit } from './rate-limit.js';
+import { addUnsubscribeRoutes } from './unsubscribe.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
-async function readJsonBody(req: Request): Promise<unknown> {
-  const type = req.headers.get('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-    throw new UnsupportedMediaTypeError(`Send the statement as application/json, not "${type || 'no content type'}".`);
+export interface AppOptions {
+  /** Defaults: DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>;
+}
+
+/** Every path a router serves answers the methods it does not serve with 405 and Allow: call after its routes. */
+function refuseOtherMethods(router: Hono<AuthEnv>): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const { path, method } of router.routes) {
+    if (method === 'ALL') continue;
+    methodsByPath.set(path, (methodsByPath.get(path) ?? new Set()).add(method));
   }
-  const text = await req.text();
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new MalformedRequestError(`The body is not valid JSON: ${(e as Error).message}`);
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort();
+    router.all(path, (c) => {
+      throw new MethodNotAllowedError(`${c.req.path} answers ${allow.join(', ')}, not ${c.req.method}.`, allow);
+    });
   }
 }
 
-export function createApp(p: Platform): Hono {
+/** What readers may see: not the parties invited to sign (they have not agreed), nor storage details. */
+function publicView<T extends { invited?: string[]; revision?: string }>(statement: T): Omit<T, 'invited' | 'revision'> {
+  const { invited: _invited, revision: _revision, ...rest } = statement;
+  return rest;
+}
+
+export function createApp(p: Platform, options: AppOptions = {}): Hono {
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const app = new Hono();
+  app.use(originGuard(p.config.originSecret));
   app.onError((err, c) => problemFor(err, c));
   app.notFound((c) => problemFor(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   const v1 = new Hono<AuthEnv>();
-  v1.post(
-    '/statements',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(`A statement may be at most ${MAX_BODY_BYTES} bytes of JSON; put large files in attachments.`);
-      },
-    }),
-    requirePressKey(p.keys),
-    async (c) => {
-      const body = await readJsonBody(c.req.raw);
-      const idempotencyKey = c.req.header('idempotency-key');
-      if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-        throw new ValidationError('The Idempotency-Key header must be 1-200 visible ASCII characters.', [
-          { path: 'Idempotency-Key', message: 'invalid' },
-        ]);
-      }
-      const { statement, created } = await submitStatement(p, c.get('party'), body, idempotencyKey);
-      c.header('location', `/v1/statements/${statement.id}`);
-      if (!created) c.header('idempotent-replayed', 'true');
-      return c.json(statement, 201);
-    },
-  );
+  const perClient = rateLimit<AuthEnv>(p.rateLimiter, limits.perClient, 'client address', (c) => `ip:${clientIp(c)}`);
+  const perPressKey = rateLimit<AuthEnv>(p.rateLimiter, limits.perPressKey, 'press key', (c) => `key:${c.get('keyId')}`);
 
-  v1.get('/statements/:id', async (c) => c.json(await requireStatement(p, c.req.param('id'))));
+  v1.post('/statements', declaredBodyLimit(MAX_BODY_BYTES), requirePressKey(p.keys), perPressKey, async (c) => {
+    const body = await readJsonBody(c.req.raw);
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw new ValidationError('The Idempotency-Key header must be 1-200 visible ASCII characters.', [
+        { path: 'Idempotency-Key', message: 'invalid' },
+      ]);
+    }
+    const { statement, created } = await submitStatement(p, c.get('party'), body, idempotencyKey);
+    c.header('location', `/v1/statements/${statement.id}`);
+    if (!created) c.header('idempotent-replayed', 'true');
+    return c.json(statement, 201);
+  });
 
-  v1.get('/statements', async (c) => {
+  // A cosigner named by the author signs with its own key; until then the statement is not its own.
+  v1.post('/statements/:id/signatures', requirePressKey(p.keys), perPressKey, async (c) => {
+    const { statement, created } = await signStatement(p, c.get('party'), c.req.param('id'));
+    c.header('location', `/v1/statements/${statement.id}`);
+    return c.json(publicView(statement), created ? 201 : 200);
+  });
+
+  v1.get('/statements/:id', perClient, async (c) => c.json(publicView(await requireStatement(p, c.req.param('id')))));
+
+  v1.get('/statements', perClient, async (c) => {
     const q = ListQuery.safeParse(c.req.query());
     if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
     const page = await p.statements.list({
@@ -76,26 +86,14 @@ export function createApp(p: Platform): Hono {
       ? `/v1/statements?${new URLSearchParams({ ...(q.data.party ? { party: q.data.party } : {}), cursor: page.nextCursor, limit: String(q.data.limit) })}`
       : undefined;
     if (next) c.header('link', `<${next}>; rel="next"`);
-    return c.json({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+    return c.json({ items: page.items.map(publicView), ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
   });
 
-  // One-click unsubscribe (RFC 8058): mail clients POST here; the GET confirms in a browser.
-  v1.on(['GET', 'POST'], '/unsubscribe', async (c) => {
-    const token = parseUnsubscribeToken(c.req.query('token') ?? '');
-    const subscriber = token ? await p.subscribers.get(token.id) : undefined;
-    if (!token || !subscriber || !unsubscribeSecretMatches(subscriber, token.secret)) {
-      throw new NotFoundError('This unsubscribe link is not valid. Use the link of your most recent email.');
-    }
-    if (c.req.method === 'POST' && !subscriber.unsubscribedAt) {
-      await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString() });
-    }
-    if (c.req.method === 'POST') return c.text('You are unsubscribed; no more email will be sent to this address.');
-    return c.html(
-      '<!doctype html><html lang="en"><meta charset="utf-8"><title>Unsubscribe</title>' +
-        '<form method="post"><p>Stop all email from Communiqué to this address?</p><button>Unsubscribe</button></form></html>',
-    );
-  });
+  addUnsubscribeRoutes(v1, p, perClient);
+  refuseOtherMethods(v1);
 
   app.route('/v1', v1);
+  // Also when this app is mounted beside the static site (runtime/start-local.ts): nothing under /v1/ falls through to it.
+  app.all('/v1/*', (c) => problemFor(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
   return app;
 }

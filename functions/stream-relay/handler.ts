@@ -2,10 +2,10 @@
 // (bisected on error), so every committed statement's event reaches SNS at least once.
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { relayStreamRecords } from '../../shared/consumers/stream-relay.js';
-import { snsPublisher } from '../../shared/runtime/aws-relay.js';
+import { relayDeps } from '../../shared/runtime/aws-relay.js';
 
-const publisher = snsPublisher();
+const { publisher, statements } = relayDeps();
 
 export const handler = async (event: DynamoDBStreamEvent) => {
-  await relayStreamRecords(event.Records, publisher);
+  await relayStreamRecords(event.Records, publisher, statements);
 };

@@ -2,8 +2,16 @@
 // DynamoDB repositories as the Lambdas.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoPartyRepository, DynamoPressKeyRepository, DynamoSubscriberRepository } from '../adapters/aws/dynamo-catalog.js';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  DynamoPartyRepository,
+  DynamoPressKeyRepository,
+  DynamoStatementRepository,
+  DynamoSubscriberRepository,
+} from '../adapters/aws/dynamo-catalog.js';
+import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import { stackName } from '../deployment.js';
+import type { EventPublisher } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { tableRef } from '../runtime/aws.js';
 import { type CliTarget, UsageError } from './targets.js';
@@ -11,25 +19,51 @@ import { type CliTarget, UsageError } from './targets.js';
 export interface AwsCliClients {
   cloudFormation?: CloudFormationClient;
   dynamo?: DynamoDBClient;
+  sns?: SNSClient;
+}
+
+type Outputs = Array<{ OutputKey?: string; OutputValue?: string }>;
+
+async function stackOutputs(cloudFormation: CloudFormationClient, stage: string, part: Parameters<typeof stackName>[1]): Promise<Outputs> {
+  const name = stackName(stage, part);
+  try {
+    const r = await cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
+    return r.Stacks?.[0]?.Outputs ?? [];
+  } catch (e) {
+    throw new UsageError(
+      `cannot read stack ${name} (${(e as Error).message}); deploy it with \`npx cdk deploy --all -c stage=${stage}\`, or set AWS_PROFILE/AWS_REGION to where it is`,
+    );
+  }
+}
+
+/** Publishes to the stage's statement-events topic, found on first use (only republish needs it). */
+class LazyTopicPublisher implements EventPublisher {
+  private target?: Promise<SnsEventPublisher>;
+  constructor(private readonly find: () => Promise<SnsEventPublisher>) {}
+  async publish(event: Parameters<EventPublisher['publish']>[0]) {
+    this.target ??= this.find();
+    await (await this.target).publish(event);
+  }
 }
 
 export async function openAwsTarget(stage: string | undefined, clients: AwsCliClients = {}): Promise<CliTarget> {
   if (!stage || !/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new UsageError('--target aws needs --stage, e.g. --stage dev');
   const cloudFormation = clients.cloudFormation ?? new CloudFormationClient({});
   const name = stackName(stage, 'Data');
-  let outputs: Array<{ OutputKey?: string; OutputValue?: string }>;
-  try {
-    const r = await cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
-    outputs = r.Stacks?.[0]?.Outputs ?? [];
-  } catch (e) {
-    throw new UsageError(
-      `cannot read stack ${name} (${(e as Error).message}); deploy it with \`npx cdk deploy --all -c stage=${stage}\`, or set AWS_PROFILE/AWS_REGION to where it is`,
-    );
-  }
+  const outputs = await stackOutputs(cloudFormation, stage, 'Data');
   const tableName = outputs.find((o) => o.OutputKey === 'TableName')?.OutputValue;
   if (!tableName) throw new UsageError(`stack ${name} has no TableName output; redeploy it with this version`);
   const dynamo = clients.dynamo ?? new DynamoDBClient({});
   const table = tableRef(dynamo, tableName);
+  const sns = clients.sns ?? new SNSClient({});
+  const publisher = new LazyTopicPublisher(async () => {
+    const pipeline = stackName(stage, 'Pipeline');
+    const topicArn = (await stackOutputs(cloudFormation, stage, 'Pipeline')).find(
+      (o) => o.OutputKey === 'StatementEventsTopicArn',
+    )?.OutputValue;
+    if (!topicArn) throw new UsageError(`stack ${pipeline} has no StatementEventsTopicArn output; redeploy it with this version`);
+    return new SnsEventPublisher(sns, topicArn);
+  });
   const onlyLocal = () => {
     throw new UsageError('dlq commands act on the local platform; on AWS, redrive a dead-letter queue with SQS (StartMessageMoveTask)');
   };
@@ -39,12 +73,16 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
       parties: new DynamoPartyRepository(table),
       keys: new DynamoPressKeyRepository(table),
       subscribers: new DynamoSubscriberRepository(table),
+      statements: new DynamoStatementRepository(table),
     },
+    publisher,
+    republishNote: 'published to the statement-events topic; the consumers act on them now',
     deadLetters: onlyLocal,
     redrive: onlyLocal,
     close: async () => {
       if (!clients.dynamo) dynamo.destroy();
       if (!clients.cloudFormation) cloudFormation.destroy();
+      if (!clients.sns) sns.destroy();
     },
   };
 }

@@ -1,12 +1,14 @@
 // The CLI's commands (commander): parties, press keys, subscribers and dead letters.
 import { Command, CommanderError, Option } from 'commander';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { CONSUMERS } from '../domain/events.js';
 import { Party } from '../domain/party.js';
 import { issuePressKey } from '../domain/press-key.js';
-import { newSubscriber, resubscribe, SubscriberInput, subscriberId } from '../domain/subscriber.js';
+import { SubscriberInput, saveSubscription } from '../domain/subscriber.js';
 import { fieldIssues } from '../errors.js';
+import { republishStatements } from '../services/republish.js';
 import type { AwsCliClients } from './aws-target.js';
+import { startProgress } from './progress.js';
 import { type CliTarget, openTarget, UsageError } from './targets.js';
 
 function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -120,10 +122,7 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
         for (const p of input.parties) {
           if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
         }
-        const existing = await t.platform.subscribers.get(subscriberId(input.email));
-        const now = t.platform.clock.now();
-        const subscriber = existing ? resubscribe(existing, input, now) : newSubscriber(input, now);
-        await t.platform.subscribers.put(subscriber);
+        const subscriber = await saveSubscription(t.platform.subscribers, input, t.platform.clock.now());
         out(
           `subscriber ${subscriber.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
         );
@@ -164,8 +163,34 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
         out(`redrove ${t.redrive(o.queue)} dead letter(s); the running platform picks them up`);
       });
     });
+  program
+    .command('republish')
+    .description('re-emit the events of statements stored since a time, to every consumer (pages, search, email); safe to repeat')
+    .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-11-28T00:00:00Z: statements stored at or after it')
+    .option('--unrelayed', 'only statements whose event the relay never passed on')
+    .action(async (o: { since: string; unrelayed?: boolean }) => {
+      const since = parseOrExplain(IsoTime, o.since, '--since');
+      await withTarget(async (t) => {
+        const progress = startProgress('republishing', out);
+        const report = await republishStatements(t.platform.statements, t.publisher, {
+          since,
+          onlyUnrelayed: o.unrelayed === true,
+          onProgress: (r) => progress.update(r.seen, `${r.republished} republished`),
+        });
+        progress.stop();
+        out(
+          `republished ${report.republished} of ${report.seen} statement(s) stored since ${since}` +
+            ` (${report.unrelayed} had never been relayed); ${t.republishNote}`,
+        );
+      });
+    });
   return program;
 }
+
+/** A time with its offset, normalised to UTC ("2026-11-28T00:00:00.000Z"), as statements record it. */
+const IsoTime = z.iso
+  .datetime({ offset: true, message: 'give an ISO 8601 time with a zone, e.g. 2026-11-28T00:00:00Z' })
+  .transform((t) => new Date(t).toISOString());
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log, aws?: AwsCliClients): Promise<number> {
   try {

@@ -1,6 +1,8 @@
 // Which platform the CLI acts on: the embedded one under DATA_DIR, or a deployed stage on AWS.
+import { OutboxPublisher } from '../adapters/local/outbox-publisher.js';
 import type { DeadLetter } from '../adapters/local/queues.js';
 import type { Platform } from '../platform.js';
+import type { EventPublisher } from '../ports.js';
 import { localDeps, readLocalSettings } from '../runtime/local.js';
 import type { AwsCliClients } from './aws-target.js';
 
@@ -9,7 +11,11 @@ export class UsageError extends Error {
 }
 
 export interface CliTarget {
-  platform: Pick<Platform, 'clock' | 'parties' | 'keys' | 'subscribers'>;
+  platform: Pick<Platform, 'clock' | 'parties' | 'keys' | 'subscribers' | 'statements'>;
+  /** Where republished events go: the outbox locally, the statement-events topic on AWS. */
+  publisher: EventPublisher;
+  /** Said after a republish: who acts on the events now. */
+  republishNote: string;
   deadLetters(queue?: string): DeadLetter[];
   redrive(queue?: string): number;
   close(): Promise<void>;
@@ -29,6 +35,8 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
   const platform = localDeps(readLocalSettings());
   return {
     platform,
+    publisher: new OutboxPublisher(platform.db),
+    republishNote: 'queued in the outbox; the running platform (npm start) relays them, or the next start does',
     deadLetters: (q) => platform.queues.deadLetters(q),
     redrive: (q) => platform.queues.redrive(q),
     close: async () => {

@@ -7,5 +7,5 @@ import { requireStatement } from '../services/statements.js';
 export async function indexSearch(p: Platform, event: StatementEvent): Promise<void> {
   const statement = await requireStatement(p, event.statementId);
   const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
-  await indexStatement(p.site, searchDocOf(statement, parties));
+  await indexStatement(p.site, p.locks, searchDocOf(statement, parties));
 }

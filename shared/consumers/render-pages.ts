@@ -1,12 +1,14 @@
-// render-pages: rewrites the bounded set of pages one statement appears on.
+// render-pages: rewrites the bounded set of pages one statement appears on. Each shared page is written
+// under its lock, only forwards in time (publish-page.ts), so concurrent renders and redeliveries converge.
 import type { StatementEvent } from '../domain/events.js';
 import type { Party } from '../domain/party.js';
-import { signatories } from '../domain/statement.js';
+import { listingKey, signatories, summarise } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/statements.js';
+import { contentsOf, formatContents } from '../site/page-contents.js';
+import { publishPage } from '../site/publish-page.js';
 import { renderHomePage, renderPartiesPage, renderPartyPage, renderStatementPage } from '../site/templates/pages.js';
 
-const HTML = 'text/html; charset=utf-8';
 export const LATEST_ON_A_PAGE = 20;
 
 /** The site paths a statement's publication rewrites: its page, the home page and its parties' pages. */
@@ -14,25 +16,37 @@ export function pagesAffectedBy(s: { id: string; party: string; cosigners: strin
   return [`statements/${s.id}/index.html`, 'index.html', 'parties/index.html', ...signatories(s).map((p) => `parties/${p}/index.html`)];
 }
 
+/** Renders the statement's pages; resolves to the keys that changed. */
 export async function renderPages(p: Platform, event: StatementEvent): Promise<string[]> {
   const statement = await requireStatement(p, event.statementId);
   const all = await p.parties.list();
   const parties = new Map<string, Party>(all.map((x) => [x.id, x]));
+  const own = listingKey(statement);
   const written: string[] = [];
-  const put = async (key: string, html: string) => {
-    await p.site.put(key, html, HTML);
-    written.push(key);
+  const publish = async (key: string, build: Parameters<typeof publishPage>[2]) => {
+    if (await publishPage(p, key, build)) written.push(key);
   };
 
-  await put(`statements/${statement.id}/index.html`, await renderStatementPage(statement, parties));
-  const latest = await p.statements.list({ limit: LATEST_ON_A_PAGE });
-  await put('index.html', await renderHomePage(latest.items, parties));
-  await put('parties/index.html', await renderPartiesPage(all));
+  await publish(`statements/${statement.id}/index.html`, async () => {
+    // Read again under the lock: a later version may have landed since the event was sent.
+    const current = await requireStatement(p, statement.id);
+    const contents = contentsOf([summarise(current)], true);
+    return { html: await renderStatementPage(current, parties, formatContents(contents)), contents };
+  });
+  await publish('index.html', async () => {
+    const latest = await p.statements.list({ limit: LATEST_ON_A_PAGE });
+    const contents = contentsOf(latest.items, !latest.nextCursor);
+    return { html: await renderHomePage(latest.items, parties, formatContents(contents)), contents, mustInclude: own };
+  });
+  await publish('parties/index.html', async () => ({ html: await renderPartiesPage(all) }));
   for (const id of signatories(statement)) {
     const party = parties.get(id);
     if (!party) continue;
-    const own = await p.statements.list({ party: id, limit: LATEST_ON_A_PAGE });
-    await put(`parties/${id}/index.html`, await renderPartyPage(party, own.items, parties));
+    await publish(`parties/${id}/index.html`, async () => {
+      const listed = await p.statements.list({ party: id, limit: LATEST_ON_A_PAGE });
+      const contents = contentsOf(listed.items, !listed.nextCursor);
+      return { html: await renderPartyPage(party, listed.items, parties, formatContents(contents)), contents, mustInclude: own };
+    });
   }
   return written;
 }

@@ -1,9 +1,17 @@
-// send-emails: one message per matching subscriber and statement version, guarded by the send ledger.
+// send-emails: one message per matching subscriber and statement, guarded by the send ledger.
 import type { StatementEvent } from '../domain/events.js';
+import { MAIL_WINDOW_DAYS, olderThanDays } from '../domain/retention.js';
 import { wantsStatement } from '../domain/subscriber.js';
 import { composeStatementEmail } from '../email/compose.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/statements.js';
+
+/**
+ * A statement is mailed to a reader once, whatever its later versions: the ledger entry is the first
+ * version's. A cosigner's later signature thus reaches only the readers who follow that signer and had not
+ * had the statement yet. (Corrections will mail again under their own entry.)
+ */
+const MAILED_VERSION = 1;
 
 export interface SendReport {
   sent: string[];
@@ -11,11 +19,13 @@ export interface SendReport {
 }
 
 export async function sendEmails(p: Platform, event: StatementEvent): Promise<SendReport> {
+  const report: SendReport = { sent: [], skipped: [] };
+  // A late or republished event of an old statement is news no longer, and its ledger may be gone.
+  if (olderThanDays(event.occurredAt, MAIL_WINDOW_DAYS, p.clock.now().getTime())) return report;
   const statement = await requireStatement(p, event.statementId);
   const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
-  const report: SendReport = { sent: [], skipped: [] };
   for (const subscriber of (await p.subscribers.list()).filter((s) => wantsStatement(s, statement, event.occurredAt))) {
-    const claim = await p.ledger.claim(statement.id, statement.version, subscriber.id);
+    const claim = await p.ledger.claim(statement.id, MAILED_VERSION, subscriber.id);
     // 'pending' means an earlier attempt died between claim and record: resend only where a resend
     // cannot duplicate (files); with SES, at most once wins over at least once.
     const mayResend = claim === 'pending' && p.mailer.deliversIdempotently;
@@ -26,16 +36,16 @@ export async function sendEmails(p: Platform, event: StatementEvent): Promise<Se
     try {
       const raw = await composeStatementEmail(p.config, statement, subscriber, parties);
       await p.mailer.send({
-        messageKey: `${statement.id}-v${statement.version}-${subscriber.id}`,
+        messageKey: `${statement.id}-v${MAILED_VERSION}-${subscriber.id}`,
         from: p.config.mailFrom,
         to: subscriber.email,
         raw,
       });
     } catch (e) {
-      await p.ledger.release(statement.id, statement.version, subscriber.id);
+      await p.ledger.release(statement.id, MAILED_VERSION, subscriber.id);
       throw e;
     }
-    await p.ledger.markSent(statement.id, statement.version, subscriber.id);
+    await p.ledger.markSent(statement.id, MAILED_VERSION, subscriber.id);
     report.sent.push(subscriber.id);
   }
   return report;

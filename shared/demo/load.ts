@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Party } from '../domain/party.js';
 import type { StatementInput } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
-import { submitStatement } from '../services/statements.js';
+import { signStatement, submitStatement } from '../services/statements.js';
 import demo from './demo-data.json' with { type: 'json' };
 
 export interface DemoData {
@@ -28,6 +28,8 @@ export async function loadDemoData(p: Platform, dataDir?: string): Promise<numbe
   for (const [i, s] of data.statements.entries()) {
     const result = await submitStatement(p, s.party, s, `demo-${i}`);
     if (result.created) created++;
+    // The demo's joint statements, signed by each cosigner as its own press office would (signing twice is a no-op).
+    for (const cosigner of result.statement.invited) await signStatement(p, cosigner, result.statement.id);
   }
   if (marker) fs.writeFileSync(marker, 'done');
   return created;

@@ -1,8 +1,9 @@
 // The thin event every consumer receives: consumers read the statement from the store.
 import { z } from 'zod';
 
+/** published: a new statement; signed: a cosigner signed it (`party` is the signer), a new version. */
 export const StatementEvent = z.object({
-  type: z.literal('statement.published'),
+  type: z.enum(['statement.published', 'statement.signed']),
   statementId: z.string().min(1),
   version: z.number().int().positive(),
   party: z.string().min(1),

@@ -22,17 +22,35 @@ const Line = (max: number) =>
     .max(max)
     .regex(/^[^\p{Cc}]*$/u, 'must be a single line of text');
 
+/** Paragraphs of text: line breaks and tabs are the only control characters (\p{Cc}) allowed. */
+const Text = (max: number, allowed: RegExp, message: string) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !/\p{Cc}/u.test(text.replace(allowed, '')), message);
+
+/** Before this, a date is a typo (year 0000, 0202); paging cursors and the email's Date header need a real one. */
+export const EARLIEST_PUBLISHED_AT = '1900-01-01T00:00:00Z';
+
 /** The body of POST /v1/statements. */
 export const StatementInput = z.strictObject({
   /** Defaults to the key's party; any other party is refused (403). */
   party: PartyId.optional(),
   title: Line(300).min(1),
-  summary: z.string().trim().max(2_000).default(''),
-  body: z.string().min(1).max(500_000),
+  summary: z
+    .string()
+    .trim()
+    .transform((t) => t.replace(/\r\n?/g, '\n'))
+    .pipe(Text(2_000, /[\n\t]/g, 'may hold line breaks and tabs, but no other control characters'))
+    .default(''),
+  body: Text(500_000, /[\n\r\t]/g, 'may hold line breaks and tabs, but no other control characters').min(1),
   language: LanguageTag,
   topics: z.array(Topic).max(20).default([]),
   cosigners: z.array(PartyId).max(200).default([]),
-  publishedAt: z.iso.datetime({ offset: true }).optional(),
+  publishedAt: z.iso
+    .datetime({ offset: true })
+    .refine((at) => !(Date.parse(at) < Date.parse(EARLIEST_PUBLISHED_AT)), `must be ${EARLIEST_PUBLISHED_AT} or later`)
+    .optional(),
   sourceUrl: z
     .url({ protocol: /^https?$/ })
     .max(2_000)
@@ -46,7 +64,17 @@ export const Statement = z.object({
   id: z.string(),
   version: z.number().int().positive(),
   party: PartyId,
+  /** The parties that have signed with their own keys (statements stored before signatures: as submitted). */
   cosigners: z.array(PartyId),
+  /** Parties the author named that have not signed yet: the statement is not theirs until they do. */
+  invited: z.array(PartyId).default([]),
+  /** When each cosigner signed, in signing order. */
+  signatures: z.array(z.object({ party: PartyId, signedAt: z.string() })).default([]),
+  /**
+   * Names this version's blob among concurrent attempts to write the same version (two parties signing at
+   * once): each attempt writes its own blob, and the row that wins says which. Absent for first versions.
+   */
+  revision: z.string().optional(),
   language: z.string(),
   dir: z.enum(['ltr', 'rtl']),
   title: z.string(),
@@ -85,8 +113,8 @@ export function listingKey(s: Pick<Statement, 'publishedAt' | 'id'>): string {
   return `${new Date(s.publishedAt).toISOString()}#${s.id}`;
 }
 
-export function statementBlobKey(id: string, version: number): string {
-  return `statements/${id}/v${version}.json`;
+export function statementBlobKey(id: string, version: number, revision?: string): string {
+  return revision ? `statements/${id}/v${version}-${revision}.json` : `statements/${id}/v${version}.json`;
 }
 
 export function statementPath(id: string): string {

@@ -1,11 +1,9 @@
 // The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3, SES and SNS adapters.
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { CloudFrontInvalidator } from '../adapters/aws/cloudfront-invalidator.js';
 import {
   DynamoPartyRepository,
   DynamoPressKeyRepository,
@@ -14,6 +12,8 @@ import {
   DynamoSubscriberRepository,
   type TableRef,
 } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
+import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import type { Platform } from '../platform.js';
@@ -29,6 +29,8 @@ const AwsEnv = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** The API only: the value CloudFront sends as x-origin-verify; requests without it get 403. */
+  ORIGIN_SECRET: z.string().min(1).optional(),
 });
 export type AwsSettings = z.infer<typeof AwsEnv>;
 
@@ -50,9 +52,13 @@ export function tableRef(dynamo: DynamoDBClient, tableName: string): TableRef {
   return { client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName };
 }
 
-/** Pages revalidate at the CDN; assets and index files may be cached briefly. */
+/**
+ * The one caching model (README, "Caching"): what changes in place (pages, feeds, sitemaps, search
+ * index files) is revalidated by CloudFront and browsers on every request, so a publish needs no
+ * invalidation; the stylesheet and scripts may be kept for five minutes.
+ */
 export function siteCacheControl(key: string): string {
-  return key.endsWith('.html') || key.endsWith('.json') ? 'public, max-age=0, must-revalidate' : 'public, max-age=300';
+  return /\.(html|json|xml)$/.test(key) ? 'public, max-age=0, must-revalidate' : 'public, max-age=300';
 }
 
 /** Stands in for a store this function was not given: any use is a wiring bug, said plainly. */
@@ -60,7 +66,7 @@ function missingStore(variable: string): ObjectStore {
   const fail = async (): Promise<never> => {
     throw new Error(`this function has no ${variable}; give it one in infra/ if it needs the site store`);
   };
-  return { put: fail, get: fail, list: fail };
+  return { put: fail, get: fail, read: fail, list: fail };
 }
 
 export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
@@ -71,7 +77,11 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
   };
   const table = tableRef(c.dynamo, settings.TABLE_NAME);
   return {
-    config: { siteUrl: settings.SITE_URL.replace(/\/+$/, ''), mailFrom: settings.MAIL_FROM },
+    config: {
+      siteUrl: settings.SITE_URL.replace(/\/+$/, ''),
+      mailFrom: settings.MAIL_FROM,
+      ...(settings.ORIGIN_SECRET ? { originSecret: settings.ORIGIN_SECRET } : {}),
+    },
     clock: systemClock,
     parties: new DynamoPartyRepository(table),
     keys: new DynamoPressKeyRepository(table),
@@ -80,16 +90,8 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
     ledger: new DynamoSendLedger(table),
     blobs: new S3ObjectStore(c.s3, settings.CONTENT_BUCKET),
     site: settings.SITE_BUCKET ? new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
+    locks: new DynamoLocks(table),
     mailer: new SesMailer(c.ses ?? new SESv2Client({}), settings.SES_CONFIGURATION_SET),
+    rateLimiter: new DynamoRateLimiter(table),
   };
-}
-
-/** render-pages' CDN: the distribution in front of the site bucket. */
-export function cdnInvalidator(env: NodeJS.ProcessEnv = process.env, client: CloudFrontClient = new CloudFrontClient({})) {
-  const id = z
-    .string()
-    .regex(/^[A-Z0-9]{8,20}$/)
-    .safeParse(env.DISTRIBUTION_ID);
-  if (!id.success) throw new Error('DISTRIBUTION_ID is not set to a CloudFront distribution id for this function');
-  return new CloudFrontInvalidator(client, id.data);
 }

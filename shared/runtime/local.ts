@@ -10,8 +10,10 @@ import {
 } from '../adapters/local/catalog.js';
 import { FileMailer } from '../adapters/local/file-mailer.js';
 import { FileObjectStore } from '../adapters/local/file-store.js';
+import { ProcessLocks } from '../adapters/local/process-locks.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
 import { type Db, openDatabase } from '../adapters/local/sqlite.js';
+import { SqliteRateLimiter } from '../adapters/local/sqlite-rate-limiter.js';
 import { CONSUMERS } from '../domain/events.js';
 import type { Platform } from '../platform.js';
 import { type Clock, systemClock } from '../ports.js';
@@ -26,6 +28,8 @@ const LocalEnv = z.object({
   QUEUE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(DEFAULT_QUEUE_SETTINGS.maxAttempts),
   QUEUE_BACKOFF_MS: z.coerce.number().int().positive().default(DEFAULT_QUEUE_SETTINGS.backoffBaseMs),
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** Messages each consumer handles at once (Lambda runs a batch's records in parallel, too). */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 export type LocalSettings = z.infer<typeof LocalEnv> & { dataDir: string; siteUrl: string; queue: QueueSettings };
 
@@ -73,7 +77,9 @@ export function localDeps(
     ledger: new SqliteSendLedger(db),
     blobs: new FileObjectStore(path.join(settings.dataDir, 'blobs')),
     site: new FileObjectStore(siteDir),
+    locks: new ProcessLocks(),
     mailer: new FileMailer(outboxDir),
+    rateLimiter: new SqliteRateLimiter(db, clock),
     db,
     queues: new SqliteQueues(db, CONSUMERS, settings.queue),
     siteDir,

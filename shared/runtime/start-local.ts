@@ -22,7 +22,9 @@ async function main() {
   root.route('/', createApp(platform));
   root.get('*', serveSite(platform.site));
 
+  const n = settings.CONSUMER_CONCURRENCY;
   const worker = startWorker(platform.queues, consumerHandlers(platform), {
+    concurrency: { 'render-pages': n, 'index-search': n, 'send-emails': n },
     onError: (queue, e) => console.error(`[${queue}] ${(e as Error)?.stack ?? e}`),
   });
   const server = serve({ fetch: root.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {

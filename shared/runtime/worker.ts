@@ -1,66 +1,86 @@
-// The embedded platform's background loop: relay the outbox, then drain each consumer queue.
-import type { SqliteQueues } from '../adapters/local/queues.js';
+// The embedded platform's background work: one loop relays the outbox, and each consumer queue has a loop
+// of its own that keeps up to `concurrency` messages in flight, as Lambda runs a batch's records in
+// parallel. A slow queue (a large email backlog) never holds back the others.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { QueueMessage, SqliteQueues } from '../adapters/local/queues.js';
 import type { EventHandler } from '../consumers/handlers.js';
 import { type ConsumerName, StatementEvent } from '../domain/events.js';
 
 export interface Worker {
-  /** Runs one pass; resolves to the number of messages handled. */
-  tick(): Promise<number>;
   stop(): Promise<void>;
 }
 
-const BATCH = 10;
+export type Concurrency = Record<ConsumerName, number>;
 
-export function startWorker(
-  queues: SqliteQueues,
-  handlers: Record<ConsumerName, EventHandler>,
-  opts: { idleMs?: number; onError?: (queue: string, error: unknown) => void } = {},
-): Worker {
+export const DEFAULT_CONCURRENCY: Concurrency = { 'render-pages': 4, 'index-search': 4, 'send-emails': 4 };
+
+export interface WorkerOptions {
+  idleMs?: number;
+  concurrency?: Partial<Concurrency>;
+  onError?: (queue: string, error: unknown) => void;
+}
+
+export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName, EventHandler>, opts: WorkerOptions = {}): Worker {
   const idleMs = opts.idleMs ?? 50;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> = Promise.resolve(0);
+  const stopping = new AbortController();
+  const rest = () => sleep(idleMs, undefined, { signal: stopping.signal }).catch(() => undefined);
 
-  async function drain(queue: ConsumerName): Promise<number> {
-    const messages = queues.receive(queue, BATCH);
-    for (const m of messages) {
+  async function relayLoop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let moved = 0;
       try {
-        await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
-        queues.acknowledge(m.id);
+        moved = queues.relayOutbox();
       } catch (e) {
-        queues.fail(m, e);
-        opts.onError?.(queue, e);
+        opts.onError?.('relay', e);
+      }
+      if (moved === 0) await rest();
+    }
+  }
+
+  async function handle(queue: ConsumerName, m: QueueMessage): Promise<void> {
+    try {
+      await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
+      queues.acknowledge(m.id);
+    } catch (e) {
+      queues.fail(m, e);
+      opts.onError?.(queue, e);
+    }
+  }
+
+  async function queueLoop(queue: ConsumerName, concurrency: number): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    while (!stopping.signal.aborted) {
+      const free = concurrency - inFlight.size;
+      let received: QueueMessage[] = [];
+      if (free > 0) {
+        try {
+          received = queues.receive(queue, free);
+        } catch (e) {
+          opts.onError?.(queue, e);
+        }
+      }
+      for (const m of received) {
+        const job = handle(queue, m).finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      }
+      if (inFlight.size === concurrency || (received.length === 0 && inFlight.size > 0)) {
+        // Wait for a slot, but look at the queue again soon: new messages may arrive meanwhile.
+        await Promise.race([...inFlight, rest()]);
+      } else if (received.length === 0) {
+        await rest();
       }
     }
-    return messages.length;
+    // Stop after what is in flight: nothing is left half done (unfinished messages would be redelivered anyway).
+    await Promise.all(inFlight);
   }
 
-  async function tick(): Promise<number> {
-    let handled = queues.relayOutbox();
-    // The three consumers are independent: a slow one does not hold back the others.
-    const counts = await Promise.all((Object.keys(handlers) as ConsumerName[]).map(drain));
-    for (const n of counts) handled += n;
-    return handled;
-  }
-
-  function schedule(delay: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().catch((e) => {
-        opts.onError?.('worker', e);
-        return 0;
-      });
-      void running.then((n) => schedule(n > 0 ? 0 : idleMs));
-    }, delay);
-  }
-  schedule(0);
+  const concurrency = { ...DEFAULT_CONCURRENCY, ...opts.concurrency };
+  const loops = [relayLoop(), ...(Object.keys(handlers) as ConsumerName[]).map((q) => queueLoop(q, Math.max(1, concurrency[q])))];
 
   return {
-    tick,
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      stopping.abort();
+      await Promise.all(loops);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Submitting and reading statements: the domain logic behind POST/GET /v1/statements.
 import { z } from 'zod';
 import type { StatementEvent } from '../domain/events.js';
-import { newStatementId, sha256Hex } from '../domain/ids.js';
+import { newStatementId, randomToken, sha256Hex } from '../domain/ids.js';
 import { htmlToText, markdownToSafeHtml } from '../domain/markdown.js';
 import {
   directionOf,
@@ -11,7 +11,7 @@ import {
   statementBlobKey,
   summarise,
 } from '../domain/statement.js';
-import { ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -55,12 +55,15 @@ export async function submitStatement(p: Platform, actingParty: string, body: un
     if (existing) return { statement: existing, created: false };
   }
 
-  const bodyHtml = markdownToSafeHtml(input.body);
+  const bodyHtml = markdownToSafeHtml(input.body, p.config.siteUrl);
   const statement: Statement = {
     id,
     version: 1,
     party: actingParty,
-    cosigners: [...new Set(input.cosigners.filter((c) => c !== actingParty))],
+    // Named cosigners are invited, not signed: each signs with its own key (signStatement).
+    cosigners: [],
+    invited: [...new Set(input.cosigners.filter((c) => c !== actingParty))],
+    signatures: [],
     language: input.language,
     dir: directionOf(input.language),
     title: input.title,
@@ -90,6 +93,41 @@ export async function submitStatement(p: Platform, actingParty: string, body: un
   return { statement, created };
 }
 
+const SIGN_ATTEMPTS = 5;
+
+/**
+ * A party invited as cosigner signs with its own key: the statement's next version lists it, and the
+ * signed event re-renders the pages and mails the readers who follow the signer (once per reader).
+ * Signing twice changes nothing.
+ */
+export async function signStatement(p: Platform, actingParty: string, id: string): Promise<Submission> {
+  for (let attempt = 0; attempt < SIGN_ATTEMPTS; attempt++) {
+    const current = await readStatement(p, id);
+    if (!current) throw new NotFoundError(`No statement "${id}".`);
+    if (current.party === actingParty) throw new ConflictError('The author signs a statement by publishing it; there is nothing to sign.');
+    if (current.cosigners.includes(actingParty)) return { statement: current, created: false };
+    if (!current.invited.includes(actingParty)) {
+      throw new ForbiddenError(
+        `The party "${actingParty}" was not invited to sign this statement; ask its author to name it as a cosigner.`,
+      );
+    }
+    const now = p.clock.now().toISOString();
+    const next: Statement = {
+      ...current,
+      version: current.version + 1,
+      cosigners: [...current.cosigners, actingParty],
+      invited: current.invited.filter((c) => c !== actingParty),
+      signatures: [...current.signatures, { party: actingParty, signedAt: now }],
+      revision: randomToken(8),
+    };
+    await p.blobs.put(statementBlobKey(id, next.version, next.revision), JSON.stringify(next), 'application/json');
+    const event: StatementEvent = { type: 'statement.signed', statementId: id, version: next.version, party: actingParty, occurredAt: now };
+    // Two parties signing at once: one update wins, the other reads again and signs the newer version.
+    if (await p.statements.update(summarise(next), current.version, event)) return { statement: next, created: true };
+  }
+  throw new ConflictError('The statement kept changing while signing; try again.');
+}
+
 async function checkCosigners(p: Platform, actingParty: string, cosigners: string[]): Promise<void> {
   const issues = [];
   for (const [i, c] of cosigners.entries()) {
@@ -102,7 +140,7 @@ async function checkCosigners(p: Platform, actingParty: string, cosigners: strin
 export async function readStatement(p: Platform, id: string): Promise<Statement | undefined> {
   const row = await p.statements.get(id);
   if (!row) return undefined;
-  const bytes = await p.blobs.get(statementBlobKey(id, row.version));
+  const bytes = await p.blobs.get(statementBlobKey(id, row.version, row.revision));
   if (!bytes) throw new Error(`statement ${id} v${row.version} has a row but no blob`);
   return StatementSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
 }

@@ -6,67 +6,19 @@ import { renderPages } from '../../shared/consumers/render-pages.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
 import { listingKey, type StatementSummary } from '../../shared/domain/statement.js';
-import { newSubscriber } from '../../shared/domain/subscriber.js';
+import { newSubscriber, saveSubscription } from '../../shared/domain/subscriber.js';
+import { AddressTakenError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { awsDeps } from '../../shared/runtime/aws.js';
 import { readStatement, submitStatement } from '../../shared/services/statements.js';
-import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
-import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
-import { aLocalPlatform } from '../helpers/local-platform.js';
+import { adapterSets } from '../helpers/adapter-sets.js';
+import { aStatementInput, aStatementSummary, DEMO_PARTIES } from '../helpers/factories.js';
 
-let servers: AwsTestServers;
-const cleanups: Array<() => void> = [];
-beforeAll(async () => {
-  servers = await startAwsTestServers();
-});
-afterAll(async () => {
-  for (const c of cleanups) c();
-  await servers.stop();
-});
+const adapters = adapterSets();
+beforeAll(() => adapters.start());
+afterAll(() => adapters.stop());
 
-const adapterSets: Array<{ name: string; make: () => Promise<Platform> }> = [
-  {
-    name: 'embedded adapters (SQLite, files)',
-    make: async () => {
-      const p = await aLocalPlatform();
-      cleanups.push(p.cleanup);
-      return p;
-    },
-  },
-  {
-    name: 'AWS adapters (DynamoDB on dynalite, S3 on s3rver)',
-    make: async () => {
-      const p = awsDeps(
-        {
-          TABLE_NAME: await servers.newTable(),
-          CONTENT_BUCKET: await servers.newBucket(),
-          SITE_BUCKET: await servers.newBucket(),
-          SITE_URL: 'http://localhost:3000',
-          MAIL_FROM: 'statements@example.org',
-          S3_FORCE_PATH_STYLE: 'true',
-        },
-        { dynamo: servers.dynamo, s3: servers.s3 },
-      );
-      for (const party of DEMO_PARTIES) await p.parties.put(party);
-      return p;
-    },
-  },
-];
-
-const summary = (id: string, publishedAt: string, extra: Partial<StatementSummary> = {}): StatementSummary => ({
-  id,
-  version: 1,
-  party: 'kke',
-  cosigners: [],
-  language: 'el',
-  dir: 'ltr',
-  title: `title ${id}`,
-  summary: '',
-  topics: [],
-  publishedAt,
-  createdAt: publishedAt,
-  ...extra,
-});
+const summary = (id: string, publishedAt: string, extra: Partial<StatementSummary> = {}): StatementSummary =>
+  aStatementSummary({ id, publishedAt, createdAt: publishedAt, title: `title ${id}`, ...extra });
 const eventOf = (s: StatementSummary): StatementEvent => ({
   type: 'statement.published',
   statementId: s.id,
@@ -75,7 +27,7 @@ const eventOf = (s: StatementSummary): StatementEvent => ({
   occurredAt: s.createdAt,
 });
 
-describe.each(adapterSets)('$name', ({ make }) => {
+describe.each(adapters.sets)('$name', ({ make }) => {
   let p: Platform;
   beforeAll(async () => {
     p = await make();
@@ -170,6 +122,52 @@ describe.each(adapterSets)('$name', ({ make }) => {
     });
   });
 
+  describe('subscriber lookup by address', () => {
+    const input = (email: string, parties: string[] = []) => ({ email, parties, languages: [] });
+    it('finds a subscriber by its address in any case, and nothing for an unknown address', async () => {
+      const s = newSubscriber(input('finder@example.org'), new Date());
+      await p.subscribers.put(s);
+      expect(await p.subscribers.findByEmail('finder@example.org')).toEqual(s);
+      expect(await p.subscribers.findByEmail('Finder@Example.ORG')).toEqual(s);
+      expect(await p.subscribers.findByEmail('nobody@example.org')).toBeUndefined();
+    });
+    it('refuses a second subscriber with a taken address, and keeps updates of the holder', async () => {
+      const first = newSubscriber(input('taken@example.org'), new Date());
+      await p.subscribers.put(first);
+      await expect(p.subscribers.put(newSubscriber(input('taken@example.org'), new Date()))).rejects.toBeInstanceOf(AddressTakenError);
+      await p.subscribers.put({ ...first, unsubscribedAt: '2026-11-29T00:00:00.000Z' });
+      expect((await p.subscribers.findByEmail('taken@example.org'))?.unsubscribedAt).toBe('2026-11-29T00:00:00.000Z');
+    });
+    it('updates the same subscriber when an address is added again, also by concurrent adds', async () => {
+      const first = await saveSubscription(p.subscribers, input('again@example.org'), new Date());
+      const again = await saveSubscription(p.subscribers, input('again@example.org', ['kke']), new Date());
+      expect(again).toMatchObject({ id: first.id, unsubscribeSecret: first.unsubscribeSecret, parties: ['kke'] });
+      const racing = await Promise.all(
+        ['tkp', 'jcp', 'tudeh', 'kke'].map((party) => saveSubscription(p.subscribers, input('race@example.org', [party]), new Date())),
+      );
+      expect(new Set(racing.map((s) => s.id)).size).toBe(1);
+      expect((await p.subscribers.list()).filter((s) => s.email === 'race@example.org')).toHaveLength(1);
+    });
+  });
+
+  describe('rate limiter', () => {
+    // A window of a year: a test never straddles two.
+    const year = 365 * 24 * 3600;
+    it('allows `limit` hits per key and window, then says how long to wait', async () => {
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await p.rateLimiter.hit('contract:one', 3, year));
+      expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+      expect(results[0]?.retryAfterSeconds).toBe(0);
+      expect(results[3]?.retryAfterSeconds).toBeGreaterThan(0);
+      expect(results[3]?.retryAfterSeconds).toBeLessThanOrEqual(year);
+      expect((await p.rateLimiter.hit('contract:other', 3, year)).allowed).toBe(true);
+    });
+    it('counts concurrent hits exactly', async () => {
+      const results = await Promise.all(Array.from({ length: 12 }, () => p.rateLimiter.hit('contract:burst', 5, year)));
+      expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    });
+  });
+
   describe('the flow on these adapters', () => {
     it('submits, reads back, renders pages and indexes for search', async () => {
       const { statement } = await submitStatement(
@@ -187,7 +185,9 @@ describe.each(adapterSets)('$name', ({ make }) => {
       } as const;
       const written = await renderPages(p, event);
       expect(written).toContain(`statements/${statement.id}/index.html`);
-      expect(written).toContain('parties/kke/index.html');
+      expect(written).toContain('parties/tudeh/index.html');
+      // kke was invited, and has not signed: the statement is not on its page.
+      expect(written).not.toContain('parties/kke/index.html');
       const page = Buffer.from((await p.site.get(`statements/${statement.id}/index.html`)) ?? []).toString('utf8');
       expect(page).toContain('<html lang="fa" dir="rtl">');
       await indexSearch(p, event);

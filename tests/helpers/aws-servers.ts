@@ -83,3 +83,23 @@ export async function startAwsTestServers(): Promise<AwsTestServers> {
     },
   };
 }
+
+/** The environment a Lambda reads at module scope, pointing its AWS clients at these servers. */
+export async function lambdaEnvironment(servers: AwsTestServers, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    TABLE_NAME: await servers.newTable(),
+    CONTENT_BUCKET: await servers.newBucket(),
+    SITE_BUCKET: await servers.newBucket(),
+    SITE_URL: 'https://statements.example.org',
+    MAIL_FROM: 'statements@example.org',
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: servers.endpoints.dynamo,
+    AWS_ENDPOINT_URL_S3: servers.endpoints.s3,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    ...extra,
+  };
+}

@@ -1,6 +1,6 @@
 // Small factories of test data: valid by default, override what the test is about.
 import type { Party } from '../../shared/domain/party.js';
-import type { StatementInput } from '../../shared/domain/statement.js';
+import type { StatementInput, StatementSummary } from '../../shared/domain/statement.js';
 
 let n = 0;
 
@@ -31,3 +31,24 @@ export const DEMO_PARTIES: Party[] = [
   aParty({ id: 'tudeh', name: 'Tudeh Party of Iran', country: 'IR', language: 'fa' }),
   aParty({ id: 'jcp', name: 'Japanese Communist Party', country: 'JP', language: 'ja' }),
 ];
+
+/** A stored statement's row, as the table adapters keep it. */
+export function aStatementSummary(overrides: Partial<StatementSummary> = {}): StatementSummary {
+  const at = overrides.createdAt ?? '2026-01-01T00:00:00.000Z';
+  return {
+    id: '0000000001aaaaaaaaaaaa',
+    version: 1,
+    party: 'kke',
+    cosigners: [],
+    invited: [],
+    signatures: [],
+    language: 'el',
+    dir: 'ltr',
+    title: 'A statement',
+    summary: '',
+    topics: [],
+    publishedAt: at,
+    createdAt: at,
+    ...overrides,
+  };
+}

@@ -65,6 +65,7 @@ export function snsInSqsEvent(messages: unknown[]): SQSEvent {
 export function streamRecord(
   newImage: Record<string, AttributeValue>,
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT',
+  oldImage?: Record<string, AttributeValue>,
 ): DynamoDBRecord {
   return {
     eventID: 'c4ca4238a0b923820dcc509a6f75849b',
@@ -76,6 +77,7 @@ export function streamRecord(
       ApproximateCreationDateTime: 1795910400,
       Keys: { pk: newImage.pk as AttributeValue, sk: newImage.sk as AttributeValue },
       NewImage: newImage,
+      ...(oldImage ? { OldImage: oldImage } : {}),
       SequenceNumber: '4421584500000000017450439091',
       SizeBytes: 26,
       StreamViewType: 'NEW_AND_OLD_IMAGES',

@@ -1,7 +1,9 @@
 // The submissions API through app.request(): no server, the embedded adapters in a temporary DATA_DIR.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../functions/api/app.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
+import { serveSite } from '../../shared/runtime/site-server.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
 
@@ -44,7 +46,22 @@ beforeEach(async () => {
   app = createApp(p);
   kkeKey = (await keyFor('kke')).key;
 });
-afterEach(() => p.cleanup());
+afterEach(() => {
+  vi.restoreAllMocks();
+  p.cleanup();
+});
+
+/** A body that sends its first bytes, then breaks, as a client hanging up mid-upload does. */
+function brokenBody(): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent) return controller.error(new TypeError('terminated: other side closed'));
+      controller.enqueue(new TextEncoder().encode('{"title": "The first half of a stat'));
+      sent = true;
+    },
+  });
+}
 
 describe('POST /v1/statements', () => {
   it('answers 201 with Location and the stored statement, and puts one event in the outbox', async () => {
@@ -52,11 +69,14 @@ describe('POST /v1/statements', () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as { id: string; party: string; cosigners: string[]; topics: string[]; bodyHtml: string; dir: string };
     expect(res.headers.get('location')).toBe(`/v1/statements/${body.id}`);
-    expect(body).toMatchObject({ party: 'kke', cosigners: ['tkp'], topics: ['workers'], dir: 'ltr' });
+    // A named cosigner is invited: it is on the statement once it signs with its own key.
+    expect(body).toMatchObject({ party: 'kke', cosigners: [], invited: ['tkp'], topics: ['workers'], dir: 'ltr' });
     expect(body.bodyHtml).toContain('<strong>Solidarity</strong>');
     expect(p.queues.outboxDepth()).toBe(1);
     const again = await app.request(`/v1/statements/${body.id}`);
-    expect(await again.json()).toEqual(body);
+    // Readers see it without the invitations, which are the author's business until the cosigner signs.
+    const { invited: _invited, ...publicPart } = body as typeof body & { invited: string[] };
+    expect(await again.json()).toEqual(publicPart);
   });
 
   it('returns the same statement for a retry with the same Idempotency-Key, never a second one', async () => {
@@ -127,6 +147,83 @@ describe('POST /v1/statements', () => {
 
   it('answers 403 when the key belongs to another party', async () => {
     await expectProblem(await post(aStatementInput({ party: 'tkp' })), 403);
+  });
+
+  it('answers 422 with the field path for a publishedAt before 1900, such as year 0000', async () => {
+    const problem = await expectProblem(await post(aStatementInput({ publishedAt: '0000-01-01T00:00:00Z' })), 422);
+    expect(problem.errors?.map((e) => e.path)).toEqual(['publishedAt']);
+  });
+
+  it.each([
+    ['with no Content-Length', {}],
+    ['with a Content-Length', { 'content-length': '200' }],
+  ])('answers 400 "request body incomplete" when the client stops mid-body (%s), and logs no unhandled error', async (_, length) => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await app.request('/v1/statements', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kkeKey}`, 'content-type': 'application/json', ...length },
+      body: brokenBody(),
+      duplex: 'half',
+    } as RequestInit);
+    const problem = await expectProblem(res, 400);
+    expect(problem.detail).toContain('request body is incomplete');
+    expect(errors).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 without an unhandled-error log when the request was already aborted', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const aborted = new AbortController();
+    aborted.abort();
+    const req = new Request('http://localhost/v1/statements', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kkeKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(aStatementInput()),
+      signal: aborted.signal,
+    });
+    await expectProblem(await app.request(req), 400);
+    expect(errors).not.toHaveBeenCalled();
+  });
+});
+
+describe('errors under /v1/', () => {
+  it('answers 404 problem+json for unknown routes', async () => {
+    await expectProblem(await app.request('/v1/nothing-here'), 404);
+    await expectProblem(await app.request('/v1/statements/abc/def', { method: 'POST' }), 404);
+    await expectProblem(await app.request('/v1/'), 404);
+  });
+
+  it('answers 404 problem+json also when mounted beside the static site, as the local server does', async () => {
+    const root = new Hono();
+    root.route('/', app);
+    root.get('*', serveSite(p.site));
+    await expectProblem(await root.request('/v1/nothing-here'), 404);
+    expect((await root.request('/v1/statements', { method: 'DELETE' })).headers.get('allow')).toBe('GET, POST');
+  });
+
+  it.each([
+    ['DELETE', '/v1/statements', 'GET, POST'],
+    ['PUT', '/v1/statements', 'GET, POST'],
+    ['PATCH', '/v1/statements/0000000001aaaaaaaaaaaa', 'GET'],
+    ['DELETE', '/v1/unsubscribe', 'GET, POST'],
+    ['OPTIONS', '/v1/statements', 'GET, POST'],
+  ])('answers %s %s with 405 problem+json and Allow: %s', async (method, path, allow) => {
+    const res = await app.request(path, { method });
+    expect(res.headers.get('allow')).toBe(allow);
+    await expectProblem(res, 405);
+  });
+});
+
+describe('user data named like Object.prototype members', () => {
+  it('is plain data in queries, paths and form fields', async () => {
+    for (const q of ['__proto__=x', 'constructor=y&toString=z', '__proto__[limit]=5', 'party=constructor', 'party=__proto__']) {
+      const res = await app.request(`/v1/statements?${q}`);
+      expect(res.status, q).toBe(200);
+      expect(await res.json()).toEqual({ items: [] });
+    }
+    await expectProblem(await app.request('/v1/statements/__proto__'), 404);
+    await expectProblem(await app.request('/v1/constructor'), 404);
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '__proto__=1&constructor=2' };
+    await expectProblem(await app.request('/v1/unsubscribe', form), 404);
   });
 });
 

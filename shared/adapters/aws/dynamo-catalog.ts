@@ -14,10 +14,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StatementEvent } from '../../domain/events.js';
+import { sha256Hex } from '../../domain/ids.js';
 import type { Party } from '../../domain/party.js';
 import type { PressKeyRecord } from '../../domain/press-key.js';
+import { expiresAfterDays, IDEMPOTENCY_KEY_DAYS, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { Subscriber } from '../../domain/subscriber.js';
+import { AddressTakenError } from '../../errors.js';
 import type {
   IdempotencyRecord,
   Page,
@@ -25,6 +28,7 @@ import type {
   PressKeyRepository,
   SendClaim,
   SendLedger,
+  StatementRecord,
   StatementRepository,
   SubscriberRepository,
 } from '../../ports.js';
@@ -145,7 +149,11 @@ export class DynamoStatementRepository implements StatementRepository {
     const key = { pk: `IDEMP#${r.party}#${r.key}`, sk: 'IDEMP' };
     try {
       await this.t.client.send(
-        new PutCommand({ TableName: this.t.tableName, Item: { ...key, data: r }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.t.tableName,
+          Item: { ...key, data: r, expiresAt: expiresAfterDays(IDEMPOTENCY_KEY_DAYS) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return r;
     } catch (e) {
@@ -154,22 +162,53 @@ export class DynamoStatementRepository implements StatementRepository {
     }
   }
 
+  /**
+   * The items that list a statement (one per signing party, plus one in the order of storing), written
+   * before the statement item: idempotent, and shown only once the statement item says so.
+   */
+  private async writeLinks(summary: StatementSummary, storedOrder: boolean): Promise<void> {
+    const link = (sk: string, gsi1pk: string, gsi1sk: string) => ({
+      PutRequest: { Item: { pk: `STMT#${summary.id}`, sk, gsi1pk, gsi1sk, statementId: summary.id } },
+    });
+    const links = signatories(summary).map((party) => link(`PARTY#${party}`, `PARTY#${party}`, listingKey(summary)));
+    if (storedOrder) links.push(link('CREATED', 'CREATED', `${summary.createdAt}#${summary.id}`));
+    for (let i = 0; i < links.length; i += 25) await this.batchWrite(links.slice(i, i + 25));
+  }
+
   async create(summary: StatementSummary, event: StatementEvent) {
     const sortKey = listingKey(summary);
-    // Party links first (idempotent); the conditional put of the statement item is the commit point,
-    // and listings only show links whose statement item exists.
-    const links = signatories(summary).map((party) => ({
-      PutRequest: {
-        Item: { pk: `STMT#${summary.id}`, sk: `PARTY#${party}`, gsi1pk: `PARTY#${party}`, gsi1sk: sortKey, statementId: summary.id },
-      },
-    }));
-    for (let i = 0; i < links.length; i += 25) await this.batchWrite(links.slice(i, i + 25));
+    // The conditional put of the statement item is the commit point; listings only show links whose
+    // statement item exists.
+    await this.writeLinks(summary, true);
     try {
       await this.t.client.send(
         new PutCommand({
           TableName: this.t.tableName,
           Item: { pk: `STMT#${summary.id}`, sk: 'STMT', gsi1pk: 'FEED', gsi1sk: sortKey, data: summary, event },
           ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async update(summary: StatementSummary, expectedVersion: number, event: StatementEvent) {
+    // Links of newly signed parties first; listings check that the party signed the version they read, so
+    // a link whose update then lost stays hidden.
+    await this.writeLinks(summary, false);
+    try {
+      // The stream carries the MODIFY with the new event to the relay; relayedAt goes until it is relayed.
+      await this.t.client.send(
+        new UpdateCommand({
+          TableName: this.t.tableName,
+          Key: { pk: `STMT#${summary.id}`, sk: 'STMT' },
+          UpdateExpression: 'SET #d = :data, #e = :event REMOVE relayedAt',
+          ConditionExpression: 'attribute_exists(pk) AND #d.version = :expected',
+          ExpressionAttributeNames: { '#d': 'data', '#e': 'event' },
+          ExpressionAttributeValues: { ':data': summary, ':event': event, ':expected': expectedVersion },
         }),
       );
       return true;
@@ -201,7 +240,9 @@ export class DynamoStatementRepository implements StatementRepository {
       ...(before ? { before } : {}),
     });
     const page = rows.slice(0, q.limit);
-    const summaries = q.party ? await this.mains(page.map((r) => r.statementId as string)) : page.map((r) => r.data as StatementSummary);
+    const summaries = q.party
+      ? (await this.mains(page.map((r) => r.statementId as string))).filter((s) => signatories(s).includes(q.party as string))
+      : page.map((r) => r.data as StatementSummary);
     const last = page.at(-1);
     return {
       items: summaries,
@@ -209,26 +250,115 @@ export class DynamoStatementRepository implements StatementRepository {
     };
   }
 
+  async listStoredSince(q: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>> {
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const r = await this.t.client.send(
+      new QueryCommand({
+        TableName: this.t.tableName,
+        IndexName: GSI,
+        KeyConditionExpression: after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': 'CREATED', ...(after ? { ':after': after } : { ':since': q.since }) },
+        Limit: q.limit,
+      }),
+    );
+    const rows = r.Items ?? [];
+    const items = await this.committedItems(rows.map((row) => row.statementId as string));
+    const last = rows.at(-1);
+    return {
+      items: items.map((i) => ({
+        summary: i.data as StatementSummary,
+        event: i.event as StatementEvent,
+        ...(typeof i.relayedAt === 'string' ? { relayedAt: i.relayedAt } : {}),
+      })),
+      ...(r.LastEvaluatedKey && last ? { nextCursor: encodeCursor(last.gsi1sk as string) } : {}),
+    };
+  }
+
+  async markRelayed(id: string, at: string) {
+    try {
+      await this.t.client.send(
+        new UpdateCommand({
+          TableName: this.t.tableName,
+          Key: { pk: `STMT#${id}`, sk: 'STMT' },
+          UpdateExpression: 'SET relayedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(relayedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
   /** The committed statements among these ids, in the given order. */
   private async mains(ids: string[]): Promise<StatementSummary[]> {
+    return (await this.committedItems(ids)).map((i) => i.data as StatementSummary);
+  }
+
+  /** The committed statement items among these ids, in the given order. */
+  private async committedItems(ids: string[]): Promise<Item[]> {
     if (ids.length === 0) return [];
-    const found = new Map<string, StatementSummary>();
+    const found = new Map<string, Item>();
     let keys: Array<Record<string, unknown>> | undefined = ids.map((id) => ({ pk: `STMT#${id}`, sk: 'STMT' }));
     while (keys?.length) {
       const r: BatchGetCommandOutput = await this.t.client.send(
         new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      for (const item of r.Responses?.[this.t.tableName] ?? [])
-        found.set((item.data as StatementSummary).id, item.data as StatementSummary);
+      for (const item of r.Responses?.[this.t.tableName] ?? []) found.set((item.data as StatementSummary).id, item);
       keys = r.UnprocessedKeys?.[this.t.tableName]?.Keys;
     }
-    return ids.flatMap((id) => found.get(id) ?? []);
+    return ids.flatMap((id): Item[] => {
+      const item = found.get(id);
+      return item ? [item] : [];
+    });
   }
 }
 
+/**
+ * Subscribers, plus one claim item per address (pk SUBEMAIL#<sha256 of the address>) naming the id that
+ * holds it. The claim is a conditional put written before the subscriber item, so of two adds of one
+ * address racing each other only one creates a subscriber: the other gets AddressTakenError. A claim
+ * whose subscriber item was never written (its writer died) may be taken over after a minute.
+ */
 export class DynamoSubscriberRepository extends DynamoCollection<Subscriber> implements SubscriberRepository {
   constructor(t: TableRef) {
     super(t, 'SUB', 'SUBSCRIBERS');
+  }
+  override async put(subscriber: Subscriber) {
+    await this.claim(subscriber);
+    await super.put(subscriber);
+  }
+  async findByEmail(email: string) {
+    const address = email.toLowerCase();
+    // Subscribers added before claims existed have the id that was derived from the address then.
+    const id = (await this.claimOf(address))?.id ?? sha256Hex(`subscriber:${address}`).slice(0, 20);
+    const found = await this.get(id);
+    return found?.email === address ? found : undefined;
+  }
+  private claimKey(address: string) {
+    return { pk: `SUBEMAIL#${sha256Hex(address.toLowerCase())}`, sk: 'SUBEMAIL' };
+  }
+  private async claimOf(address: string) {
+    const r = await this.t.client.send(new GetCommand({ TableName: this.t.tableName, Key: this.claimKey(address), ConsistentRead: true }));
+    return r.Item as { id: string; claimedAt: number } | undefined;
+  }
+  private async claim(s: Subscriber, orphan?: string): Promise<void> {
+    try {
+      await this.t.client.send(
+        new PutCommand({
+          TableName: this.t.tableName,
+          Item: { ...this.claimKey(s.email), id: s.id, claimedAt: Date.now() },
+          ConditionExpression: orphan ? '#id = :held' : 'attribute_not_exists(pk) OR #id = :held',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ExpressionAttributeValues: { ':held': orphan ?? s.id },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const held = orphan ? undefined : await this.claimOf(s.email);
+      if (held && Date.now() - held.claimedAt > 60_000 && !(await this.get(held.id))) return this.claim(s, held.id);
+      throw new AddressTakenError(`another subscriber holds the address of ${s.id}`);
+    }
   }
 }
 
@@ -243,7 +373,7 @@ export class DynamoSendLedger implements SendLedger {
       await this.t.client.send(
         new PutCommand({
           TableName: this.t.tableName,
-          Item: { ...key, status: 'pending' },
+          Item: { ...key, status: 'pending', expiresAt: expiresAfterDays(SEND_LEDGER_DAYS) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -256,7 +386,10 @@ export class DynamoSendLedger implements SendLedger {
   }
   async markSent(statementId: string, version: number, subscriberId: string) {
     await this.t.client.send(
-      new PutCommand({ TableName: this.t.tableName, Item: { ...this.key(statementId, version, subscriberId), status: 'sent' } }),
+      new PutCommand({
+        TableName: this.t.tableName,
+        Item: { ...this.key(statementId, version, subscriberId), status: 'sent', expiresAt: expiresAfterDays(SEND_LEDGER_DAYS) },
+      }),
     );
   }
   async release(statementId: string, version: number, subscriberId: string) {

@@ -1,6 +1,18 @@
 // ObjectStore on S3: the content bucket (canonical statements) and the site bucket.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../../ports.js';
+import { PreconditionFailedError } from '../../errors.js';
+import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js';
+
+/** 412: the condition did not hold; 409: a concurrent conditional write to the same key won. */
+function lostTheRace(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (e as Error)?.name;
+  return status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict';
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as Error).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+}
 
 export class S3ObjectStore implements ObjectStore {
   constructor(
@@ -10,27 +22,37 @@ export class S3ObjectStore implements ObjectStore {
     private readonly cacheControl?: (key: string) => string | undefined,
   ) {}
 
-  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+  async put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition): Promise<void> {
     const cache = this.cacheControl?.(key);
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
-        ContentType: contentType,
-        ...(cache ? { CacheControl: cache } : {}),
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+          ContentType: contentType,
+          ...(cache ? { CacheControl: cache } : {}),
+          ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+          ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
+        }),
+      );
+    } catch (e) {
+      if (condition && lostTheRace(e)) throw new PreconditionFailedError(`s3://${this.bucket}/${key} changed since it was read`);
+      throw e;
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    return (await this.read(key))?.body;
+  }
+
+  async read(key: string): Promise<VersionedObject | undefined> {
     try {
       const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await r.Body?.transformToByteArray();
+      const body = await r.Body?.transformToByteArray();
+      return body ? { body, etag: r.ETag ?? '' } : undefined;
     } catch (e) {
-      if ((e as Error).name === 'NoSuchKey' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
-        return undefined;
-      }
+      if (isMissing(e)) return undefined;
       throw e;
     }
   }

@@ -4,6 +4,7 @@ import type { Party } from '../../domain/party.js';
 import type { PressKeyRecord } from '../../domain/press-key.js';
 import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { Subscriber } from '../../domain/subscriber.js';
+import { AddressTakenError } from '../../errors.js';
 import type {
   IdempotencyRecord,
   Page,
@@ -11,6 +12,7 @@ import type {
   PressKeyRepository,
   SendClaim,
   SendLedger,
+  StatementRecord,
   StatementRepository,
   SubscriberRepository,
 } from '../../ports.js';
@@ -97,9 +99,31 @@ export class SqliteStatementRepository implements StatementRepository {
       const link = this.db.prepare('INSERT INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
       for (const party of signatories(summary)) link.run(party, key, summary.id);
       this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+      this.db
+        .prepare('INSERT INTO statement_events (statement_id, created_key, event) VALUES (?, ?, ?)')
+        .run(summary.id, `${summary.createdAt}#${summary.id}`, JSON.stringify(event));
       return true;
     });
     return insert.immediate();
+  }
+
+  async update(summary: StatementSummary, expectedVersion: number, event: StatementEvent) {
+    const key = listingKey(summary);
+    const replace = this.db.transaction(() => {
+      const result = this.db
+        .prepare("UPDATE statements SET json = ? WHERE id = ? AND json_extract(json, '$.version') = ?")
+        .run(JSON.stringify(summary), summary.id, expectedVersion);
+      if (result.changes === 0) return false;
+      const link = this.db.prepare('INSERT OR IGNORE INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
+      for (const party of signatories(summary)) link.run(party, key, summary.id);
+      this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+      // Republishing emits the latest event; it is not relayed yet.
+      this.db
+        .prepare('UPDATE statement_events SET event = ?, relayed_at = NULL WHERE statement_id = ?')
+        .run(JSON.stringify(event), summary.id);
+      return true;
+    });
+    return replace.immediate();
   }
 
   async get(id: string) {
@@ -128,11 +152,57 @@ export class SqliteStatementRepository implements StatementRepository {
       ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.listing_key) } : {}),
     };
   }
+
+  async listStoredSince(q: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>> {
+    const after = q.cursor ? decodeCursor(q.cursor) : '';
+    const rows = this.db
+      .prepare(
+        `SELECT e.created_key, e.event, e.relayed_at, s.json FROM statement_events e JOIN statements s ON s.id = e.statement_id
+         WHERE e.created_key >= ? AND e.created_key > ? ORDER BY e.created_key LIMIT ?`,
+      )
+      .all(q.since, after, q.limit + 1) as Array<{ created_key: string; event: string; relayed_at: string | null; json: string }>;
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        summary: JSON.parse(r.json) as StatementSummary,
+        event: JSON.parse(r.event) as StatementEvent,
+        ...(r.relayed_at ? { relayedAt: r.relayed_at } : {}),
+      })),
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.created_key) } : {}),
+    };
+  }
+
+  async markRelayed(id: string, at: string) {
+    this.db.prepare('UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL').run(at, id);
+  }
 }
 
-export class SqliteSubscriberRepository extends SqliteJsonCollection<Subscriber> implements SubscriberRepository {
-  constructor(db: Db) {
-    super(db, 'subscribers');
+/** Subscribers as JSON rows; a unique index on the stored address (sqlite.ts) gives each address one subscriber. */
+export class SqliteSubscriberRepository implements SubscriberRepository {
+  private readonly rows: SqliteJsonCollection<Subscriber>;
+  constructor(private readonly db: Db) {
+    this.rows = new SqliteJsonCollection(db, 'subscribers');
+  }
+  async put(subscriber: Subscriber) {
+    try {
+      await this.rows.put(subscriber);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+      throw new AddressTakenError(`another subscriber holds the address of ${subscriber.id}`);
+    }
+  }
+  get(id: string) {
+    return this.rows.get(id);
+  }
+  async findByEmail(email: string) {
+    const row = this.db.prepare("SELECT json FROM subscribers WHERE json_extract(json, '$.email') = ?").get(email.toLowerCase()) as
+      | JsonRow
+      | undefined;
+    return row ? (JSON.parse(row.json) as Subscriber) : undefined;
+  }
+  list() {
+    return this.rows.list();
   }
 }
 

@@ -1,8 +1,19 @@
 // ObjectStore on the file system: atomic, durable writes (temp file, fsync, rename, fsync of the folder) under one root folder.
+// Conditional puts compare a hash of the file's bytes (its entity tag) under a per-file mutex.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { KeyedMutex } from '../../concurrency/keyed-mutex.js';
 import { randomToken } from '../../domain/ids.js';
-import type { ObjectStore } from '../../ports.js';
+import { PreconditionFailedError } from '../../errors.js';
+import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js';
+
+/** Shared by every store of this process, so two stores on one folder still check and write one at a time. */
+const fileMutex = new KeyedMutex();
+
+export function etagOf(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+}
 
 export class FileObjectStore implements ObjectStore {
   constructor(readonly root: string) {}
@@ -13,8 +24,22 @@ export class FileObjectStore implements ObjectStore {
     return path.join(this.root, normalized);
   }
 
-  async put(key: string, body: string | Uint8Array, _contentType: string): Promise<void> {
+  async put(key: string, body: string | Uint8Array, _contentType: string, condition?: PutCondition): Promise<void> {
     const target = this.pathOf(key);
+    await fileMutex.run(target, async () => {
+      const current = condition ? await this.read(key) : undefined;
+      const holds = !condition || ('ifMatch' in condition ? current?.etag === condition.ifMatch : current === undefined);
+      if (!holds) throw new PreconditionFailedError(`${key} changed since it was read`);
+      await this.write(target, body);
+    });
+  }
+
+  async read(key: string): Promise<VersionedObject | undefined> {
+    const body = await this.get(key);
+    return body ? { body, etag: etagOf(body) } : undefined;
+  }
+
+  private async write(target: string, body: string | Uint8Array): Promise<void> {
     const folder = path.dirname(target);
     const firstCreated = await fs.mkdir(folder, { recursive: true });
     const temp = `${target}.${randomToken(6)}.tmp`;

@@ -20,7 +20,12 @@ CREATE INDEX IF NOT EXISTS statements_listing ON statements(listing_key);
 CREATE TABLE IF NOT EXISTS statement_parties (
   party TEXT NOT NULL, listing_key TEXT NOT NULL, statement_id TEXT NOT NULL,
   PRIMARY KEY (party, listing_key));
+CREATE TABLE IF NOT EXISTS statement_events (
+  statement_id TEXT PRIMARY KEY, created_key TEXT NOT NULL, event TEXT NOT NULL, relayed_at TEXT);
+CREATE INDEX IF NOT EXISTS statement_events_created ON statement_events(created_key);
 CREATE TABLE IF NOT EXISTS subscribers (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS subscribers_email ON subscribers(json_extract(json, '$.email'));
+CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL, hits INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS send_ledger (
   statement_id TEXT NOT NULL, version INTEGER NOT NULL, subscriber_id TEXT NOT NULL, status TEXT NOT NULL,
   PRIMARY KEY (statement_id, version, subscriber_id));
@@ -43,5 +48,24 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Brings a data dir written by an earlier version up to this schema (PRAGMA user_version counts the steps). */
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < 1) {
+    // Statements stored before events were kept per statement: their events, relayed unless still in the outbox.
+    db.transaction(() => {
+      db.exec(`INSERT OR IGNORE INTO statement_events (statement_id, created_key, event, relayed_at)
+        SELECT s.id, json_extract(s.json, '$.createdAt') || '#' || s.id,
+          json_object('type', 'statement.published', 'statementId', s.id, 'version', json_extract(s.json, '$.version'),
+            'party', json_extract(s.json, '$.party'), 'occurredAt', json_extract(s.json, '$.createdAt')),
+          CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE json_extract(o.event, '$.statementId') = s.id)
+            THEN NULL ELSE json_extract(s.json, '$.createdAt') END
+        FROM statements s`);
+      db.pragma('user_version = 1');
+    })();
+  }
 }

@@ -1,5 +1,6 @@
 // The search page's script: runs in the reader's browser against the static index shards, no server.
-import type { SearchDoc, Shard } from '../indexer.js';
+import type { SearchDoc } from '../indexer.js';
+import { parseShard, type Shard } from '../shard.js';
 import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../tokenize.js';
 
 const MAX_RESULTS = 30;
@@ -11,17 +12,24 @@ async function fetchJson<T>(url: string): Promise<T | undefined> {
   return (await res.json()) as T;
 }
 
+async function fetchShard(url: string): Promise<Shard | undefined> {
+  const res = await fetch(url);
+  if (res.status === 404 || res.status === 403) return undefined;
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return parseShard(await res.text());
+}
+
 async function search(query: string): Promise<SearchDoc[]> {
   const tokens = tokenize(query);
   if (tokens.length === 0) return [];
   const shards = new Map<number, Promise<Shard | undefined>>();
   for (const t of tokens) {
     const n = shardOf(t, SHARD_COUNT);
-    if (!shards.has(n)) shards.set(n, fetchJson<Shard>(`/${shardKey(n)}`));
+    if (!shards.has(n)) shards.set(n, fetchShard(`/${shardKey(n)}`));
   }
   let hits: string[] | undefined;
   for (const t of tokens) {
-    const ids = (await shards.get(shardOf(t, SHARD_COUNT)))?.[t] ?? [];
+    const ids = (await shards.get(shardOf(t, SHARD_COUNT)))?.get(t) ?? [];
     hits = hits === undefined ? ids : hits.filter((id) => ids.includes(id));
     if (hits.length === 0) return [];
   }

@@ -7,10 +7,12 @@ export interface LayoutProps {
   dir: 'ltr' | 'rtl';
   description?: string;
   scripts?: string[];
+  /** The page's contents stamp (page-contents.ts), on pages that concurrent renders rewrite. */
+  contents?: string;
   children?: Child;
 }
 
-export function Layout({ title, lang, dir, description, scripts = [], children }: LayoutProps) {
+export function Layout({ title, lang, dir, description, scripts = [], contents, children }: LayoutProps) {
   return (
     <html lang={lang} dir={dir}>
       <head>
@@ -18,6 +20,7 @@ export function Layout({ title, lang, dir, description, scripts = [], children }
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Communiqué`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        {contents !== undefined ? <meta name="communique-contents" content={contents} /> : null}
         <link rel="stylesheet" href="/assets/site.css" />
         {scripts.map((src) => (
           <script type="module" src={src} />

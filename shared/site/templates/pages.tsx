@@ -7,9 +7,9 @@ import { type Statement, type StatementSummary, signatories } from '../../domain
 import { Layout, renderDocument } from './layout.js';
 import { DateLine, PartyNames, StatementList, Summary } from './statement-list.js';
 
-export function renderStatementPage(s: Statement, parties: Map<string, Party>): Promise<string> {
+export function renderStatementPage(s: Statement, parties: Map<string, Party>, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title={s.title} lang={s.language} dir={s.dir} description={s.summary || undefined}>
+    <Layout title={s.title} lang={s.language} dir={s.dir} description={s.summary || undefined} contents={contents}>
       <article class="statement">
         {/* dir="auto": a title may be in another script than the statement (quoted names, demo data). */}
         <h1 dir="auto">{s.title}</h1>
@@ -17,6 +17,15 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>): 
           <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} /> ·{' '}
           <span class="language">{languageName(s.language)}</span>
         </p>
+        {s.signatures.length ? (
+          <ul class="signatures" lang="en" dir="ltr">
+            {s.signatures.map((sig) => (
+              <li>
+                Signed by <PartyNames ids={[sig.party]} parties={parties} /> on <DateLine iso={sig.signedAt} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <Summary text={s.summary} />
         <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
         {s.topics.length ? (
@@ -39,18 +48,18 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>): 
   );
 }
 
-export function renderHomePage(latest: StatementSummary[], parties: Map<string, Party>): Promise<string> {
+export function renderHomePage(latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title="Latest statements" lang="en" dir="ltr">
+    <Layout title="Latest statements" lang="en" dir="ltr" contents={contents}>
       <h1>Latest statements</h1>
       <StatementList items={latest} parties={parties} />
     </Layout>,
   );
 }
 
-export function renderPartyPage(party: Party, latest: StatementSummary[], parties: Map<string, Party>): Promise<string> {
+export function renderPartyPage(party: Party, latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title={party.name} lang="en" dir="ltr">
+    <Layout title={party.name} lang="en" dir="ltr" contents={contents}>
       <h1>{party.name}</h1>
       <p class="meta">
         {countryName(party.country)} · writes in {languageName(party.language)}

@@ -1,0 +1,86 @@
+// Locks on AWS: a lease item per name in the table (conditional put), released by its owner, expired by
+// time when a holder dies (a Lambda timed out mid-batch). TTL removes leases nobody released.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomToken } from '../../domain/ids.js';
+import { LockTimeoutError } from '../../errors.js';
+import type { Locks } from '../../ports.js';
+import type { TableRef } from './dynamo-catalog.js';
+
+export interface LeaseSettings {
+  /** How long a lease lasts if its holder never releases it. */
+  leaseMs: number;
+  /** How long to wait for a held lock before failing (the queue then retries the record). */
+  waitMs: number;
+}
+
+export const DEFAULT_LEASE_SETTINGS: LeaseSettings = { leaseMs: 20_000, waitMs: 20_000 };
+
+const isConditionFailure = (e: unknown) => (e as Error)?.name === 'ConditionalCheckFailedException';
+
+export class DynamoLocks implements Locks {
+  constructor(
+    private readonly t: TableRef,
+    private readonly settings: LeaseSettings = DEFAULT_LEASE_SETTINGS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const owner = randomToken(12);
+    await this.acquire(name, owner);
+    try {
+      return await work();
+    } finally {
+      await this.release(name, owner);
+    }
+  }
+
+  private key(name: string) {
+    return { pk: `LOCK#${name}`, sk: 'LOCK' };
+  }
+
+  private async acquire(name: string, owner: string): Promise<void> {
+    const deadline = this.now() + this.settings.waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const at = this.now();
+      try {
+        await this.t.client.send(
+          new PutCommand({
+            TableName: this.t.tableName,
+            Item: {
+              ...this.key(name),
+              owner,
+              leaseUntil: at + this.settings.leaseMs,
+              expiresAt: Math.ceil((at + this.settings.leaseMs) / 1000) + 3600,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+            ExpressionAttributeValues: { ':now': at },
+          }),
+        );
+        return;
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e;
+      }
+      if (this.now() >= deadline) throw new LockTimeoutError(`lock "${name}" stayed held for ${this.settings.waitMs} ms`);
+      // Jittered, growing waits: waiters do not poll in step.
+      await sleep(Math.min(500, 20 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
+    }
+  }
+
+  private async release(name: string, owner: string): Promise<void> {
+    try {
+      await this.t.client.send(
+        new DeleteCommand({
+          TableName: this.t.tableName,
+          Key: this.key(name),
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (e) {
+      // Our lease expired and another holder has it now: theirs to release.
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+}

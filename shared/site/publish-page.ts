@@ -1,0 +1,39 @@
+// Writes one shared site page safely under any concurrency: under the page's lock, read it with its
+// entity tag, build the new page, refuse to go back in time, and put it only if it is still unchanged.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PreconditionFailedError, StaleReadError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { covers, includes, type PageContents, parseContents } from './page-contents.js';
+
+export interface BuiltPage {
+  html: string;
+  /** The page's stamp; pages without one (e.g. the parties index) are rewritten whenever they differ. */
+  contents?: PageContents;
+  /** The listing key of the statement whose event asked for this page: it must be on it. */
+  mustInclude?: string;
+}
+
+const HTML = 'text/html; charset=utf-8';
+const ATTEMPTS = 7;
+
+/** Rewrites `key`; resolves to whether the page changed. Throws StaleReadError if the store keeps lagging. */
+export async function publishPage(p: Pick<Platform, 'site' | 'locks'>, key: string, build: () => Promise<BuiltPage>): Promise<boolean> {
+  return p.locks.withLock(`site:${key}`, async () => {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt) await sleep(50 * 2 ** attempt * (0.5 + Math.random()));
+      const current = await p.site.read(key);
+      const page = await build();
+      const published = current ? parseContents(Buffer.from(current.body).toString('utf8')) : undefined;
+      if (page.contents && published && !covers(page.contents, published)) continue;
+      if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) continue;
+      if (current && Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) return false;
+      try {
+        await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+        return true;
+      } catch (e) {
+        if (!(e instanceof PreconditionFailedError)) throw e;
+      }
+    }
+    throw new StaleReadError(`${key}: the statements read are older than the page already published; retrying later`);
+  });
+}

@@ -1,0 +1,131 @@
+// Each consumer run on a batch of records at once, as Lambda runs them (in parallel, with redeliveries),
+// on both adapter sets: nothing is lost, nothing is done twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexSearch } from '../../shared/consumers/index-search.js';
+import { renderPages } from '../../shared/consumers/render-pages.js';
+import { sendEmails } from '../../shared/consumers/send-emails.js';
+import type { StatementEvent } from '../../shared/domain/events.js';
+import { listingKey, type Statement } from '../../shared/domain/statement.js';
+import { newSubscriber } from '../../shared/domain/subscriber.js';
+import type { Platform } from '../../shared/platform.js';
+import type { Mailer, OutgoingEmail } from '../../shared/ports.js';
+import { parseShard } from '../../shared/search/shard.js';
+import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../../shared/search/tokenize.js';
+import { readStatement, signStatement, submitStatement } from '../../shared/services/statements.js';
+import { parseContents } from '../../shared/site/page-contents.js';
+import { adapterSets } from '../helpers/adapter-sets.js';
+import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
+
+const BATCH = 12;
+
+const adapters = adapterSets();
+beforeAll(() => adapters.start());
+afterAll(() => adapters.stop());
+
+/** Records every message; like SES, it delivers whatever it is given. */
+class RecordingMailer implements Mailer {
+  readonly deliversIdempotently = false;
+  readonly sent: OutgoingEmail[] = [];
+  async send(message: OutgoingEmail) {
+    this.sent.push(message);
+  }
+}
+
+const eventOf = (s: Statement): StatementEvent => ({
+  type: 'statement.published',
+  statementId: s.id,
+  version: s.version,
+  party: s.party,
+  occurredAt: s.createdAt,
+});
+
+const text = async (p: Platform, key: string) => Buffer.from((await p.site.get(key)) ?? []).toString('utf8');
+
+/** A batch as Lambda may deliver it: every record, three of them twice, in no particular order. */
+function batchOf(statements: Statement[]): StatementEvent[] {
+  const events = statements.map(eventOf);
+  return [...events, ...events.slice(0, 3)].reverse();
+}
+
+describe.each(adapters.sets)('a batch of $name records, all at once', ({ make }) => {
+  let p: Platform;
+  let statements: Statement[];
+  const parties = DEMO_PARTIES.map((x) => x.id);
+
+  beforeAll(async () => {
+    p = await make();
+    statements = [];
+    for (let i = 0; i < BATCH; i++) {
+      const party = parties[i % parties.length] as string;
+      const input = aStatementInput({
+        // Shared words put every statement in the same shards; the odd words are object-prototype names.
+        title: `General strike ${i} constructor __proto__ hasOwnProperty toString`,
+        body: `The strike committee ${i} calls word${i} for solidarity.`,
+        publishedAt: new Date(Date.UTC(2026, 10, 1, 12, i)).toISOString(),
+      });
+      statements.push((await submitStatement(p, party, input)).statement);
+    }
+  });
+
+  it('index-search keeps every statement under every one of its words', async () => {
+    await Promise.all(batchOf(statements).map((e) => indexSearch(p, e)));
+    const shards = new Map<number, Map<string, string[]>>();
+    for (let n = 0; n < SHARD_COUNT; n++) {
+      const raw = await p.site.get(shardKey(n));
+      if (raw) shards.set(n, parseShard(Buffer.from(raw).toString('utf8')));
+    }
+    let checked = 0;
+    for (const s of statements) {
+      for (const token of tokenize(`${s.title}\n${s.bodyText}`)) {
+        expect(shards.get(shardOf(token, SHARD_COUNT))?.get(token), `${token} -> ${s.id}`).toContain(s.id);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(BATCH * 10);
+    expect(shards.get(shardOf('__proto__', SHARD_COUNT))?.get('__proto__')?.sort()).toEqual(statements.map((s) => s.id).sort());
+  });
+
+  it('render-pages lists every statement on the home page and on each party page', async () => {
+    await Promise.all(batchOf(statements).map((e) => renderPages(p, e)));
+    const home = parseContents(await text(p, 'index.html'));
+    expect(home?.entries.map((e) => e.key).sort()).toEqual(statements.map(listingKey).sort());
+    for (const party of parties) {
+      const page = parseContents(await text(p, `parties/${party}/index.html`));
+      const own = statements.filter((s) => s.party === party).map(listingKey);
+      expect(page?.entries.map((e) => e.key).sort(), party).toEqual(own.sort());
+    }
+    for (const s of statements) expect(await text(p, `statements/${s.id}/index.html`)).toContain(`General strike`);
+  });
+
+  it('send-emails mails each subscriber each statement exactly once', async () => {
+    const mailer = new RecordingMailer();
+    const readers = ['a@example.org', 'b@example.org', 'c@example.org'].map((email) =>
+      newSubscriber({ email, parties: [], languages: [] }, new Date('2026-01-01T00:00:00Z')),
+    );
+    for (const r of readers) await p.subscribers.put(r);
+    const withMailer: Platform = { ...p, mailer };
+    await Promise.all(batchOf(statements).map((e) => sendEmails(withMailer, e)));
+    const keys = mailer.sent.map((m) => m.messageKey).sort();
+    const expected = statements.flatMap((s) => readers.map((r) => `${s.id}-v1-${r.id}`)).sort();
+    expect(keys).toEqual(expected);
+  });
+});
+
+describe.each(adapters.sets)('cosigners signing at once on $name', ({ make }) => {
+  it('keeps every signature, lists the statement for each signer, and only for signers', async () => {
+    const p = await make();
+    const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp', 'jcp', 'tudeh'] }));
+    await Promise.all(['tkp', 'jcp'].map((party) => signStatement(p, party, statement.id)));
+    const stored = await readStatement(p, statement.id);
+    expect(stored?.version).toBe(3);
+    expect(stored?.cosigners.sort()).toEqual(['jcp', 'tkp']);
+    expect(stored?.invited).toEqual(['tudeh']);
+    for (const party of ['kke', 'tkp', 'jcp']) {
+      expect(
+        (await p.statements.list({ party, limit: 5 })).items.map((s) => s.id),
+        party,
+      ).toEqual([statement.id]);
+    }
+    expect((await p.statements.list({ party: 'tudeh', limit: 5 })).items).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+// Each consumer Lambda, imported as Lambda imports it, given one SQS batch of ten records (run in parallel
+// by Powertools) and then the same batch again (redelivery): on dynalite, s3rver and an SES stand-in.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { StatementEvent } from '../../shared/domain/events.js';
+import { listingKey, type Statement } from '../../shared/domain/statement.js';
+import { newSubscriber } from '../../shared/domain/subscriber.js';
+import type { Platform } from '../../shared/platform.js';
+import { awsDeps, readAwsSettings } from '../../shared/runtime/aws.js';
+import { parseShard } from '../../shared/search/shard.js';
+import { SHARD_COUNT, shardKey, shardOf } from '../../shared/search/tokenize.js';
+import { submitStatement } from '../../shared/services/statements.js';
+import { parseContents } from '../../shared/site/page-contents.js';
+import { type AwsTestServers, lambdaEnvironment, startAwsTestServers } from '../helpers/aws-servers.js';
+import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
+import { lambdaContext, snsInSqsEvent } from '../helpers/lambda-events.js';
+import { type SesStub, startSesStub } from '../helpers/ses-stub.js';
+
+let servers: AwsTestServers;
+let ses: SesStub;
+let platform: Platform;
+const statements: Statement[] = [];
+let batch: ReturnType<typeof snsInSqsEvent>;
+
+beforeAll(async () => {
+  servers = await startAwsTestServers();
+  ses = await startSesStub();
+  Object.assign(
+    process.env,
+    await lambdaEnvironment(servers, {
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      // Powertools Logger writes through the global console, where the test can read it.
+      POWERTOOLS_DEV: 'true',
+    }),
+  );
+  platform = awsDeps(readAwsSettings(), { dynamo: servers.dynamo, s3: servers.s3 });
+  for (const p of DEMO_PARTIES) await platform.parties.put(p);
+  for (const email of ['ana@example.org', 'bo@example.org']) {
+    await platform.subscribers.put(newSubscriber({ email, parties: [], languages: [] }, new Date('2026-01-01T00:00:00Z')));
+  }
+  for (let i = 0; i < 10; i++) {
+    const party = DEMO_PARTIES[i % DEMO_PARTIES.length]?.id as string;
+    statements.push((await submitStatement(platform, party, aStatementInput({ title: `Harbour strike day ${i}` }))).statement);
+  }
+  const events: StatementEvent[] = statements.map((s) => ({
+    type: 'statement.published',
+    statementId: s.id,
+    version: 1,
+    party: s.party,
+    occurredAt: s.createdAt,
+  }));
+  batch = snsInSqsEvent(events);
+});
+afterAll(async () => {
+  await servers.stop();
+  await ses.stop();
+});
+
+const text = async (key: string) => Buffer.from((await platform.site.get(key)) ?? []).toString('utf8');
+
+describe('a batch of ten records, then the same batch again', () => {
+  it('render-pages: every statement on the home page and its party page, no failures', async () => {
+    const { handler } = await import('../../functions/render-pages/handler.js');
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    const home = parseContents(await text('index.html'));
+    expect(home?.entries.map((e) => e.key).sort()).toEqual(statements.map(listingKey).sort());
+    for (const s of statements)
+      expect(parseContents(await text(`parties/${s.party}/index.html`))?.entries.map((e) => e.key)).toContain(listingKey(s));
+  });
+
+  it('index-search: every statement found by a word they share, no failures', async () => {
+    const { handler } = await import('../../functions/index-search/handler.js');
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    const shard = parseShard(await text(shardKey(shardOf('harbour', SHARD_COUNT))));
+    expect(shard.get('harbour')?.sort()).toEqual(statements.map((s) => s.id).sort());
+  });
+
+  it('send-emails: each subscriber gets each statement once through SES, redelivery sends nothing', async () => {
+    const { handler } = await import('../../functions/send-emails/handler.js');
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    expect(ses.sent).toHaveLength(20);
+    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    expect(ses.sent).toHaveLength(20);
+    for (const s of statements) expect(ses.sent.filter((m) => m.raw.includes(`/statements/${s.id}/`))).toHaveLength(2);
+  });
+
+  it('logs a failed record with its statement id, correlation id and error, and reports only it', async () => {
+    const { handler } = await import('../../functions/render-pages/handler.js');
+    const missing = {
+      type: 'statement.published',
+      statementId: 'no-such-statement',
+      version: 1,
+      party: 'kke',
+      occurredAt: '2026-11-29T00:00:00.000Z',
+    };
+    const event = snsInSqsEvent([
+      missing,
+      { type: 'statement.published', statementId: statements[0]?.id, version: 1, party: 'kke', occurredAt: statements[0]?.createdAt },
+    ]);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void logged.push(line));
+    const res = await handler(event, lambdaContext);
+    spy.mockRestore();
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    const entry = JSON.parse(logged.find((l) => l.includes('record failed')) as string);
+    expect(entry).toMatchObject({
+      level: 'ERROR',
+      statementId: 'no-such-statement',
+      messageId: event.Records[0]?.messageId,
+      correlationId: JSON.parse(event.Records[0]?.body as string).MessageId,
+    });
+    expect(JSON.stringify(entry.error)).toContain('No statement');
+  });
+});
