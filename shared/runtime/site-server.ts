@@ -60,18 +60,25 @@ async function read(site: ObjectStore, key: string): Promise<Uint8Array | undefi
 }
 
 export function serveSite(site: ObjectStore) {
+  /** The shell's 404 page, as CloudFront answers on AWS; plain text if the shell is not published. */
+  const notFound = async (c: Context) => {
+    const page = await read(site, '404.html');
+    if (!page) return c.text('Not found', 404, SITE_SECURITY_HEADERS);
+    return c.body(page as Uint8Array<ArrayBuffer>, 404, { 'content-type': 'text/html; charset=utf-8', ...SITE_SECURITY_HEADERS });
+  };
   return async (c: Context) => {
     const key = siteKeyOf(c.req.path);
-    if (typeof key === 'number') return c.text(key === 400 ? 'Bad path' : 'Not found', key, SITE_SECURITY_HEADERS);
+    if (key === 400) return c.text('Bad path', 400, SITE_SECURITY_HEADERS);
+    if (key === 404) return notFound(c);
     const ext = key.split('.').pop() ?? '';
     const type = TYPES.get(ext);
     if (type === undefined) {
       // "/statements/x" -> "/statements/x/" when that page exists.
       if (await read(site, `${key}/index.html`)) return c.redirect(folderPath(key), 301);
-      return c.text('Not found', 404, SITE_SECURITY_HEADERS);
+      return notFound(c);
     }
     const body = await read(site, key);
-    if (!body) return c.text('Not found', 404, SITE_SECURITY_HEADERS);
+    if (!body) return notFound(c);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': type,
       'cache-control': ext === 'html' || ext === 'json' ? 'no-cache' : 'public, max-age=300',

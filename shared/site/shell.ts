@@ -1,7 +1,9 @@
 // The site's shell: files that do not depend on any statement (stylesheet, search page and its script,
 // the 404 page), and placeholders for the pages render-pages writes once something is published.
 // Published at local start-up, and by the CDK deployment on AWS.
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PreconditionFailedError } from '../errors.js';
@@ -19,11 +21,21 @@ export interface SiteFile {
 
 const HTML = 'text/html; charset=utf-8';
 
-const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
+/**
+ * The shell's sources are read from the project tree: from here when run from source (tsx, the CDK app),
+ * and from the project root when this module is bundled into dist/ (npm start).
+ */
+function sourceFile(rel: string): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared', 'site', rel);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`shell source shared/site/${rel} not found above ${import.meta.url}`);
+  }
+}
 
 export async function buildSiteShell(): Promise<SiteFile[]> {
   const bundle = await build({
-    entryPoints: [here('../search/browser/search-page.ts')],
+    entryPoints: [sourceFile('../search/browser/search-page.ts')],
     bundle: true,
     format: 'esm',
     target: 'es2022',
@@ -34,7 +46,7 @@ export async function buildSiteShell(): Promise<SiteFile[]> {
   const script = bundle.outputFiles[0]?.text;
   if (!script) throw new Error('esbuild produced no search script');
   return [
-    { key: 'assets/site.css', body: await fs.readFile(here('./assets/site.css'), 'utf8'), contentType: 'text/css; charset=utf-8' },
+    { key: 'assets/site.css', body: await fs.readFile(sourceFile('assets/site.css'), 'utf8'), contentType: 'text/css; charset=utf-8' },
     { key: 'assets/search.js', body: script, contentType: 'text/javascript; charset=utf-8' },
     { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
     { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },

@@ -30,7 +30,8 @@ export interface RunningPlatform {
 export async function startPlatform(dataDir: string, env: Record<string, string> = {}): Promise<RunningPlatform> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'shared/runtime/start-local.ts'], {
+  // `npm start`'s own entry: plain node on dist/ (built once for the run by tests/global-setup.ts).
+  const proc = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SITE_URL: url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,7 @@ beforeAll(async () => {
   await site.put('index.html', '<h1>home</h1>', 'text/html');
   await site.put('statements/abc/index.html', '<h1>one</h1>', 'text/html');
   await site.put('assets/site.css', 'body{}', 'text/css');
+  await site.put('404.html', '<h1>No such page</h1>', 'text/html');
   for (const ext of PROTOTYPE_NAMES) await site.put(`files/notes.${ext}`, 'not a page', 'text/plain');
   fs.writeFileSync(path.join(dir, 'secret.db'), 'not for readers');
   app.get('*', serveSite(site));
@@ -37,7 +38,11 @@ describe('serveSite', () => {
     expect(res.headers.get('location')).toBe('/statements/abc/');
   });
   it('answers 404 for what is not there and for paths that climb out', async () => {
-    expect((await app.request('/statements/none/')).status).toBe(404);
+    const missing = await app.request('/statements/none/');
+    expect(missing.status).toBe(404);
+    // The shell's 404 page, as CloudFront answers it on AWS.
+    expect(await missing.text()).toBe('<h1>No such page</h1>');
+    expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect((await app.request('/../secret.db')).status).toBe(404);
     expect((await app.request('/%2e%2e/secret.db')).status).toBe(404);
     expect((await app.request('/.hidden')).status).toBe(404);
@@ -66,7 +71,7 @@ describe('serveSite', () => {
     for (const ext of PROTOTYPE_NAMES) {
       const res = await app.request(`/files/notes.${ext}`);
       expect(res.status).toBe(404);
-      expect(res.headers.get('content-type')).toBe('text/plain; charset=UTF-8');
+      expect(await res.text()).toBe('<h1>No such page</h1>');
     }
   });
 });
