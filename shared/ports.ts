@@ -85,8 +85,11 @@ export interface StatementRepository {
   list(query: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>>;
   /** Statements stored at or after `since` (ISO time), in the order they were stored: for republishing. */
   listStoredSince(query: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>>;
-  /** Records that the relay passed this statement's event on to the consumers. */
-  markRelayed(id: string, at: string): Promise<void>;
+  /**
+   * Records that the relay passed on the event of this version; a later version's event (a signature
+   * stored meanwhile) stays unrelayed until its own record passes.
+   */
+  markRelayed(id: string, version: number, at: string): Promise<void>;
 }
 
 export type SendClaim = 'claimed' | 'pending' | 'sent';

@@ -41,7 +41,7 @@ export async function relayStreamRecords(
     const event = eventOfStreamRecord(r);
     if (!event) continue;
     await publisher.publish(event);
-    await statements.markRelayed(event.statementId, now().toISOString());
+    await statements.markRelayed(event.statementId, event.version, now().toISOString());
     published++;
   }
   return published;

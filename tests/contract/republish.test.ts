@@ -7,7 +7,7 @@ import type { Statement } from '../../shared/domain/statement.js';
 import type { Platform } from '../../shared/platform.js';
 import type { EventPublisher } from '../../shared/ports.js';
 import { republishStatements } from '../../shared/services/republish.js';
-import { submitStatement } from '../../shared/services/statements.js';
+import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { adapterSets } from '../helpers/adapter-sets.js';
 import { aStatementInput } from '../helpers/factories.js';
 
@@ -59,11 +59,24 @@ describe.each(adapters.sets)('republishing on $name', ({ make }) => {
   });
 
   it('knows which statements were relayed, and republishes only the others when asked', async () => {
-    for (const s of stored.slice(0, 5)) await p.statements.markRelayed(s.id, new Date().toISOString());
+    for (const s of stored.slice(0, 5)) await p.statements.markRelayed(s.id, 1, new Date().toISOString());
     const publisher = new RecordingPublisher();
     const report = await republishStatements(p.statements, publisher, { since: '2000-01-01T00:00:00.000Z', onlyUnrelayed: true });
     expect(report).toEqual({ seen: 7, unrelayed: 2, republished: 2 });
     expect(publisher.events.map((e) => e.statementId)).toEqual(stored.slice(5).map((s) => s.id));
+  });
+
+  it('keeps a signature’s event unrelayed when only the first version’s event was relayed', async () => {
+    const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp'] }));
+    await signStatement(p, 'tkp', statement.id);
+    const relayedOf = async () =>
+      (await p.statements.listStoredSince({ since: statement.createdAt, limit: 10 })).items.find((r) => r.summary.id === statement.id);
+    expect((await relayedOf())?.event).toMatchObject({ type: 'statement.signed', version: 2 });
+    // The relay passes the first version's event on after the signature was stored.
+    await p.statements.markRelayed(statement.id, 1, new Date().toISOString());
+    expect((await relayedOf())?.relayedAt).toBeUndefined();
+    await p.statements.markRelayed(statement.id, 2, new Date().toISOString());
+    expect((await relayedOf())?.relayedAt).toBeDefined();
   });
 
   it('publishes what an outage left behind: republished events render and index as the first ones would have', async () => {

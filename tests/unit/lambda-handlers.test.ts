@@ -135,13 +135,13 @@ describe('the stream relay', () => {
     const sns = { send: async (c: never) => published.push(c) };
     const publisher = new SnsEventPublisher(sns as never, 'arn:aws:sns:eu-central-1:123456789012:events');
     const marked: string[] = [];
-    const statements = { markRelayed: async (id: string) => void marked.push(id) };
+    const statements = { markRelayed: async (id: string, version: number) => void marked.push(`${id}@${version}`) };
     expect(await relayStreamRecords([streamRecord(marshall(item) as never)], publisher, statements)).toBe(1);
     expect(JSON.parse(published[0]?.input.Message as string)).toEqual(event);
-    expect(marked).toEqual(['abc']);
+    expect(marked).toEqual(['abc@1']);
     const failing = new SnsEventPublisher({ send: async () => Promise.reject(new Error('SNS down')) } as never, 'arn:x');
     await expect(relayStreamRecords([streamRecord(marshall(item) as never)], failing, statements)).rejects.toThrow('SNS down');
     // Nothing is marked relayed that did not reach SNS.
-    expect(marked).toEqual(['abc']);
+    expect(marked).toEqual(['abc@1']);
   });
 });

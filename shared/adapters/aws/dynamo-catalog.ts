@@ -274,15 +274,16 @@ export class DynamoStatementRepository implements StatementRepository {
     };
   }
 
-  async markRelayed(id: string, at: string) {
+  async markRelayed(id: string, version: number, at: string) {
     try {
       await this.t.client.send(
         new UpdateCommand({
           TableName: this.t.tableName,
           Key: { pk: `STMT#${id}`, sk: 'STMT' },
           UpdateExpression: 'SET relayedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(relayedAt)',
-          ExpressionAttributeValues: { ':at': at },
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(relayedAt) AND #e.version = :version',
+          ExpressionAttributeNames: { '#e': 'event' },
+          ExpressionAttributeValues: { ':at': at, ':version': version },
         }),
       );
     } catch (e) {

@@ -173,8 +173,12 @@ export class SqliteStatementRepository implements StatementRepository {
     };
   }
 
-  async markRelayed(id: string, at: string) {
-    this.db.prepare('UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL').run(at, id);
+  async markRelayed(id: string, version: number, at: string) {
+    this.db
+      .prepare(
+        "UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL AND json_extract(event, '$.version') = ?",
+      )
+      .run(at, id, version);
   }
 }
 

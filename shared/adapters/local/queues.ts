@@ -47,10 +47,14 @@ export class SqliteQueues {
         }>;
         const enqueue = this.db.prepare('INSERT INTO queue_messages (queue, body, visible_at, created_at) VALUES (?, ?, ?, ?)');
         const at = this.now();
-        const relayed = this.db.prepare('UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL');
+        // Marks the statement relayed only for the version whose event this is (not a later signature's).
+        const relayed = this.db.prepare(
+          "UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL AND json_extract(event, '$.version') = ?",
+        );
         for (const e of events) {
           for (const q of this.consumers) enqueue.run(q, e.event, at, new Date(at).toISOString());
-          relayed.run(new Date(at).toISOString(), (JSON.parse(e.event) as { statementId: string }).statementId);
+          const { statementId, version } = JSON.parse(e.event) as { statementId: string; version: number };
+          relayed.run(new Date(at).toISOString(), statementId, version);
         }
         if (events.length) this.db.prepare('DELETE FROM outbox WHERE seq <= ?').run(events.at(-1)?.seq);
         return events.length;
