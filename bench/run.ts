@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { benchBacklog } from './backlog.js';
 import { benchBundles } from './bundles.js';
 import { benchFlow } from './flow.js';

@@ -1,6 +1,6 @@
 // The stage (from `-c stage=…`) and its validated configuration (from cdk.json context "stages").
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];

@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { fieldIssues, MethodNotAllowedError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { ListQuery, requireStatement, signStatement, submitStatement } from '../../shared/services/statements.js';
+import { requireStatement } from '../../shared/services/read-statement.js';
+import { ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
 import { declaredBodyLimit, MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { originGuard } from './origin-guard.js';
@@ -38,7 +39,7 @@ function publicView<T extends { invited?: string[]; revision?: string }>(stateme
   return rest;
 }
 
-export function createApp(p: Platform, options: AppOptions = {}): Hono {
+export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {}): Hono {
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const app = new Hono();
   app.use(originGuard(p.config.originSecret));

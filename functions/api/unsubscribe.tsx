@@ -54,7 +54,11 @@ async function postedToken(req: Request, query: string | undefined): Promise<str
   return new URLSearchParams(await readBodyText(req, MAX_FORM_BYTES)).get('token') ?? '';
 }
 
-export function addUnsubscribeRoutes(v1: Hono<AuthEnv>, p: Platform, perClient: MiddlewareHandler<AuthEnv>): void {
+export function addUnsubscribeRoutes(
+  v1: Hono<AuthEnv>,
+  p: Pick<Platform, 'subscribers' | 'clock'>,
+  perClient: MiddlewareHandler<AuthEnv>,
+): void {
   v1.get('/unsubscribe/fragment.js', (c) =>
     c.body(FRAGMENT_SCRIPT, 200, {
       'content-type': 'text/javascript; charset=utf-8',

@@ -2,9 +2,11 @@
 // invalidation: pages are sent with Cache-Control max-age=0, must-revalidate, so the edge revalidates them.
 import { renderPages } from '../../shared/consumers/render-pages.js';
 import { StatementEvent } from '../../shared/domain/events.js';
-import { awsDeps } from '../../shared/runtime/aws.js';
+import { awsBuckets, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
 import { sqsConsumer } from '../../shared/runtime/sqs-consumer.js';
 
-const platform = awsDeps();
+const settings = readAwsSettings();
+// DynamoDB and S3; no mail.
+const platform = { ...awsTable(settings), ...awsBuckets(settings) };
 
 export const handler = sqsConsumer(StatementEvent, (event) => renderPages(platform, event));

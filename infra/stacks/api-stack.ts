@@ -12,8 +12,11 @@ import { AppFunction } from '../constructs/app-function.js';
 import type { DataStack } from './data-stack.js';
 import { functionLogs, grantObjects, grantTable, grantTableOnLeadingKeys, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
 
-/** The items the API writes: statements and their party rows, idempotency records, rate windows, signatures. */
-const API_ITEMS = ['STMT#*', 'IDEMP#*', 'RATE#*', 'SIG#*'];
+/**
+ * The items the API writes: statements (their rows, party and storing-order links; signatures update them),
+ * idempotency records, rate windows, and subscribers with their address claims (unsubscribe).
+ */
+const API_ITEMS = ['STMT#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
@@ -46,6 +49,9 @@ export class ApiStack extends Stack {
       environment: {
         TABLE_NAME: data.table.tableName,
         CONTENT_BUCKET: bucketName(config, 'content'),
+        // The site's origin, for images in statements; without a custom domain it is the distribution's,
+        // known only to the Site stack (which depends on this one), so images are then relative paths only.
+        ...(config.domainName ? { SITE_URL: `https://${config.domainName}` } : {}),
         // A dynamic reference ({{resolve:secretsmanager:…}}): the value never appears in the template.
         ORIGIN_SECRET: this.originSecret.secretValue.unsafeUnwrap(),
       },

@@ -82,10 +82,11 @@ export class PipelineStack extends Stack {
         onFailure: new SqsDlq(this.relayDeadLetters),
         filters: [
           // A statement item inserted (published) or modified with a new event (signed); an update sets
-          // relayedAt only once its event is relayed, so the relay's own marking does not come back.
+          // relayedAt only once its event is relayed, so the relay's own marking does not come back (exists
+          // matches leaf nodes only: the attribute's type, S).
           FilterCriteria.filter({
             eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') }, relayedAt: FilterRule.notExists() } },
+            dynamodb: { NewImage: { sk: { S: FilterRule.isEqual('STMT') }, relayedAt: { S: FilterRule.notExists() } } },
           }),
         ],
       }),
@@ -110,7 +111,9 @@ export class PipelineStack extends Stack {
     // Bounds, not serialisation (shared files are guarded by locks and conditional writes): listing pages
     // and search shards are contended, so more invocations would mostly wait on each other's leases.
     const render = consumer('render-pages', 10);
-    const index = consumer('index-search', 5);
+    // One index, one lock: its records run one after another (the handler), and two invocations (the least
+    // SQS allows) keep the lock busy without a queue of waiters that could outlast the function's timeout.
+    const index = consumer('index-search', 2);
     // SES accepts a fixed rate per second (14 by default out of the sandbox); beyond it sends throttle.
     const send = consumer('send-emails', 5, { SES_CONFIGURATION_SET: email.configurationSet.configurationSetName });
     this.consumers = [render, index, send];

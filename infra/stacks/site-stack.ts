@@ -110,9 +110,8 @@ export class SiteStack extends Stack {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      // Error responses apply to every behaviour, /v1/* included: only 404 is mapped (the API's 403s
-      // stay its own), and with LIST the bucket answers 404, not 403, for a page that does not exist.
-      errorResponses: [{ httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.seconds(0) }],
+      // No custom error pages: CloudFront applies them to every behaviour, so the API's problem+json 404s
+      // would become HTML. With LIST the bucket answers a missing page with 404 (S3's own body), not 403.
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket, { originAccessLevels: [AccessLevel.READ, AccessLevel.LIST] }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -11,8 +11,8 @@ import type { AwsCliClients } from './aws-target.js';
 import { startProgress } from './progress.js';
 import { type CliTarget, openTarget, UsageError } from './targets.js';
 
-function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(value);
+function parseOrExplain<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = z.safeParse(schema, value);
   if (!r.success) {
     const issue = fieldIssues(r.error.issues)[0];
     throw new UsageError(`invalid ${what}${issue?.path ? ` (${issue.path})` : ''}: ${issue?.message}`);

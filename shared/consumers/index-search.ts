@@ -2,10 +2,15 @@
 import type { StatementEvent } from '../domain/events.js';
 import type { Platform } from '../platform.js';
 import { indexStatement, searchDocOf } from '../search/indexer.js';
-import { requireStatement } from '../services/statements.js';
+import { requireStatement } from '../services/read-statement.js';
 
-export async function indexSearch(p: Platform, event: StatementEvent): Promise<void> {
-  const statement = await requireStatement(p, event.statementId);
-  const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
-  await indexStatement(p.site, p.locks, searchDocOf(statement, parties));
+export async function indexSearch(
+  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks'>,
+  event: StatementEvent,
+): Promise<void> {
+  await indexStatement(p.site, p.locks, async () => {
+    const statement = await requireStatement(p, event.statementId);
+    const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
+    return searchDocOf(statement, parties);
+  });
 }

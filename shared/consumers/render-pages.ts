@@ -4,7 +4,7 @@ import type { StatementEvent } from '../domain/events.js';
 import type { Party } from '../domain/party.js';
 import { listingKey, signatories, summarise } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
-import { requireStatement } from '../services/statements.js';
+import { requireStatement } from '../services/read-statement.js';
 import { contentsOf, formatContents } from '../site/page-contents.js';
 import { publishPage } from '../site/publish-page.js';
 import { renderHomePage, renderPartiesPage, renderPartyPage, renderStatementPage } from '../site/templates/pages.js';
@@ -17,7 +17,10 @@ export function pagesAffectedBy(s: { id: string; party: string; cosigners: strin
 }
 
 /** Renders the statement's pages; resolves to the keys that changed. */
-export async function renderPages(p: Platform, event: StatementEvent): Promise<string[]> {
+export async function renderPages(
+  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks'>,
+  event: StatementEvent,
+): Promise<string[]> {
   const statement = await requireStatement(p, event.statementId);
   const all = await p.parties.list();
   const parties = new Map<string, Party>(all.map((x) => [x.id, x]));

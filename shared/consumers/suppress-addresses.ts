@@ -1,5 +1,5 @@
 // suppress-addresses: SES bounce and complaint notifications stop all mail to those subscribers.
-import { z } from 'zod';
+import * as z from '../domain/schema.js';
 import type { Platform } from '../platform.js';
 
 const Recipients = z.array(z.object({ emailAddress: z.string() }));
@@ -7,8 +7,8 @@ const Recipients = z.array(z.object({ emailAddress: z.string() }));
 /** An SES event publishing record (configuration set -> SNS), as much of it as this needs. */
 export const SesFeedback = z.object({
   eventType: z.enum(['Bounce', 'Complaint']),
-  bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).optional(),
-  complaint: z.object({ complainedRecipients: Recipients }).optional(),
+  bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: Recipients })),
+  complaint: z.optional(z.object({ complainedRecipients: Recipients })),
   mail: z.object({ messageId: z.string() }),
 });
 export type SesFeedback = z.infer<typeof SesFeedback>;

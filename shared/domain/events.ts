@@ -1,12 +1,12 @@
 // The thin event every consumer receives: consumers read the statement from the store.
-import { z } from 'zod';
+import * as z from './schema.js';
 
 /** published: a new statement; signed: a cosigner signed it (`party` is the signer), a new version. */
 export const StatementEvent = z.object({
   type: z.enum(['statement.published', 'statement.signed']),
-  statementId: z.string().min(1),
-  version: z.number().int().positive(),
-  party: z.string().min(1),
+  statementId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
+  party: z.string().check(z.minLength(1)),
   occurredAt: z.string(),
 });
 export type StatementEvent = z.infer<typeof StatementEvent>;

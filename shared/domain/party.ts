@@ -1,22 +1,22 @@
 // A party: the unit of authorship. Press keys act for exactly one party.
-import { z } from 'zod';
 import { canonicalLanguage } from './language.js';
+import * as z from './schema.js';
 
 export const PartyId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{1,31}$/, 'a party id is 2-32 lower-case letters, digits or hyphens, starting with a letter');
+  .check(z.regex(/^[a-z][a-z0-9-]{1,31}$/, 'a party id is 2-32 lower-case letters, digits or hyphens, starting with a letter'));
 
 export const Party = z.object({
   id: PartyId,
-  name: z.string().trim().min(2).max(200),
+  name: z.string().check(z.trim(), z.minLength(2), z.maxLength(200)),
   /** ISO 3166-1 alpha-2 country code, upper case. */
-  country: z.string().regex(/^[A-Z]{2}$/, 'a country is an ISO 3166-1 alpha-2 code such as GR'),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'a country is an ISO 3166-1 alpha-2 code such as GR')),
   /** The language the party usually writes in (BCP 47). */
-  language: z
-    .string()
-    .refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag')
-    .transform((t) => canonicalLanguage(t) as string),
-  website: z.url({ protocol: /^https?$/ }).optional(),
+  language: z.pipe(
+    z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag')),
+    z.transform((t) => canonicalLanguage(t) as string),
+  ),
+  website: z.optional(z.url({ protocol: /^https?$/ })),
 });
 export type Party = z.infer<typeof Party>;
 

@@ -1,33 +1,30 @@
 // Statements: what a press office submits (StatementInput) and what the platform stores (Statement).
-import { z } from 'zod';
 import { canonicalLanguage, textDirection } from './language.js';
 import { PartyId } from './party.js';
+import * as z from './schema.js';
 
 const Topic = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,47}$/u, 'a topic is a short slug of letters, digits and hyphens');
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,47}$/u, 'a topic is a short slug of letters, digits and hyphens'),
+  );
 
-const LanguageTag = z
-  .string()
-  .refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag (for example "el", "fa", "pt-BR")')
-  .transform((t) => canonicalLanguage(t) as string);
+const LanguageTag = z.pipe(
+  z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag (for example "el", "fa", "pt-BR")')),
+  z.transform((t) => canonicalLanguage(t) as string),
+);
 
 /** One line of plain text: no control characters. */
-const Line = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must be a single line of text');
+const Line = (max: number) => z.string().check(z.trim(), z.maxLength(max), z.regex(/^[^\p{Cc}]*$/u, 'must be a single line of text'));
 
 /** Paragraphs of text: line breaks and tabs are the only control characters (\p{Cc}) allowed. */
 const Text = (max: number, allowed: RegExp, message: string) =>
-  z
-    .string()
-    .max(max)
-    .refine((text) => !/\p{Cc}/u.test(text.replace(allowed, '')), message);
+  z.string().check(
+    z.maxLength(max),
+    z.refine((text) => !/\p{Cc}/u.test(text.replace(allowed, '')), message),
+  );
 
 /** Before this, a date is a typo (year 0000, 0202); paging cursors and the email's Date header need a real one. */
 export const EARLIEST_PUBLISHED_AT = '1900-01-01T00:00:00Z';
@@ -35,26 +32,28 @@ export const EARLIEST_PUBLISHED_AT = '1900-01-01T00:00:00Z';
 /** The body of POST /v1/statements. */
 export const StatementInput = z.strictObject({
   /** Defaults to the key's party; any other party is refused (403). */
-  party: PartyId.optional(),
-  title: Line(300).min(1),
-  summary: z
-    .string()
-    .trim()
-    .transform((t) => t.replace(/\r\n?/g, '\n'))
-    .pipe(Text(2_000, /[\n\t]/g, 'may hold line breaks and tabs, but no other control characters'))
-    .default(''),
-  body: Text(500_000, /[\n\r\t]/g, 'may hold line breaks and tabs, but no other control characters').min(1),
+  party: z.optional(PartyId),
+  title: Line(300).check(z.minLength(1)),
+  summary: z._default(
+    z.pipe(
+      z.pipe(
+        z.string().check(z.trim()),
+        z.transform((t) => t.replace(/\r\n?/g, '\n')),
+      ),
+      Text(2_000, /[\n\t]/g, 'may hold line breaks and tabs, but no other control characters'),
+    ),
+    '',
+  ),
+  body: Text(500_000, /[\n\r\t]/g, 'may hold line breaks and tabs, but no other control characters').check(z.minLength(1)),
   language: LanguageTag,
-  topics: z.array(Topic).max(20).default([]),
-  cosigners: z.array(PartyId).max(200).default([]),
-  publishedAt: z.iso
-    .datetime({ offset: true })
-    .refine((at) => !(Date.parse(at) < Date.parse(EARLIEST_PUBLISHED_AT)), `must be ${EARLIEST_PUBLISHED_AT} or later`)
-    .optional(),
-  sourceUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2_000)
-    .optional(),
+  topics: z._default(z.array(Topic).check(z.maxLength(20)), []),
+  cosigners: z._default(z.array(PartyId).check(z.maxLength(200)), []),
+  publishedAt: z.optional(
+    z.iso
+      .datetime({ offset: true })
+      .check(z.refine((at) => !(Date.parse(at) < Date.parse(EARLIEST_PUBLISHED_AT)), `must be ${EARLIEST_PUBLISHED_AT} or later`)),
+  ),
+  sourceUrl: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2_000))),
 });
 export type StatementInput = z.input<typeof StatementInput>;
 export type ValidStatementInput = z.output<typeof StatementInput>;
@@ -62,19 +61,19 @@ export type ValidStatementInput = z.output<typeof StatementInput>;
 /** The canonical stored statement (blob), body included. */
 export const Statement = z.object({
   id: z.string(),
-  version: z.number().int().positive(),
+  version: z.int().check(z.positive()),
   party: PartyId,
   /** The parties that have signed with their own keys (statements stored before signatures: as submitted). */
   cosigners: z.array(PartyId),
   /** Parties the author named that have not signed yet: the statement is not theirs until they do. */
-  invited: z.array(PartyId).default([]),
+  invited: z._default(z.array(PartyId), []),
   /** When each cosigner signed, in signing order. */
-  signatures: z.array(z.object({ party: PartyId, signedAt: z.string() })).default([]),
+  signatures: z._default(z.array(z.object({ party: PartyId, signedAt: z.string() })), []),
   /**
    * Names this version's blob among concurrent attempts to write the same version (two parties signing at
    * once): each attempt writes its own blob, and the row that wins says which. Absent for first versions.
    */
-  revision: z.string().optional(),
+  revision: z.optional(z.string()),
   language: z.string(),
   dir: z.enum(['ltr', 'rtl']),
   title: z.string(),
@@ -87,7 +86,7 @@ export const Statement = z.object({
   topics: z.array(z.string()),
   publishedAt: z.string(),
   createdAt: z.string(),
-  sourceUrl: z.string().optional(),
+  sourceUrl: z.optional(z.string()),
 });
 export type Statement = z.infer<typeof Statement>;
 

@@ -1,22 +1,22 @@
 // Email subscribers and the filters that decide which statements reach them.
-import { z } from 'zod';
 import { AddressTakenError } from '../errors.js';
 import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
 import { canonicalLanguage } from './language.js';
 import { PartyId } from './party.js';
+import * as z from './schema.js';
 import { type StatementSummary, signatories } from './statement.js';
 
 export const SubscriberInput = z.object({
-  email: z
-    .email()
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  parties: z.array(PartyId).default([]),
-  languages: z
-    .array(z.string().refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag'))
-    .default([])
-    .transform((tags) => tags.map((t) => canonicalLanguage(t) as string)),
+  email: z.pipe(
+    z.email().check(z.maxLength(254)),
+    z.transform((e) => e.toLowerCase()),
+  ),
+  parties: z._default(z.array(PartyId), []),
+  languages: z.pipe(
+    z._default(z.array(z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag'))), []),
+    z.transform((tags) => tags.map((t) => canonicalLanguage(t) as string)),
+  ),
 });
 export type SubscriberInput = z.input<typeof SubscriberInput>;
 

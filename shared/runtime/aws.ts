@@ -1,9 +1,9 @@
-// The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3, SES and SNS adapters.
+// The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3 and SES adapters, each
+// function only those it uses (awsTable, awsBuckets, awsMailer), so that its bundle holds no other client.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import {
   DynamoPartyRepository,
   DynamoPressKeyRepository,
@@ -16,21 +16,24 @@ import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
+import * as z from '../domain/schema.js';
 import type { Platform } from '../platform.js';
 import { type ObjectStore, systemClock } from '../ports.js';
 
+const NonEmpty = z.string().check(z.minLength(1));
+
 const AwsEnv = z.object({
-  TABLE_NAME: z.string().min(1),
-  CONTENT_BUCKET: z.string().min(1),
+  TABLE_NAME: NonEmpty,
+  CONTENT_BUCKET: NonEmpty,
   /** Functions that publish pages; the API has none. */
-  SITE_BUCKET: z.string().min(1).optional(),
-  SITE_URL: z.url().default('https://localhost'),
-  MAIL_FROM: z.string().min(3).default('statements@localhost'),
-  SES_CONFIGURATION_SET: z.string().optional(),
+  SITE_BUCKET: z.optional(NonEmpty),
+  SITE_URL: z._default(z.url(), 'https://localhost'),
+  MAIL_FROM: z._default(z.string().check(z.minLength(3)), 'statements@localhost'),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
   /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_FORCE_PATH_STYLE: z._default(z.enum(['true', 'false']), 'false'),
   /** The API only: the value CloudFront sends as x-origin-verify; requests without it get 403. */
-  ORIGIN_SECRET: z.string().min(1).optional(),
+  ORIGIN_SECRET: z.optional(NonEmpty),
 });
 export type AwsSettings = z.infer<typeof AwsEnv>;
 
@@ -69,13 +72,12 @@ function missingStore(variable: string): ObjectStore {
   return { put: fail, get: fail, read: fail, list: fail };
 }
 
-export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
-  const c = clients ?? {
-    dynamo: new DynamoDBClient({}),
-    s3: new S3Client({ forcePathStyle: settings.S3_FORCE_PATH_STYLE === 'true' }),
-    ses: new SESv2Client({}),
-  };
-  const table = tableRef(c.dynamo, settings.TABLE_NAME);
+/** Configuration, clock and everything kept in the table (DynamoDB): every function has these. */
+export function awsTable(
+  settings: AwsSettings,
+  dynamo: DynamoDBClient = new DynamoDBClient({}),
+): Omit<Platform, 'blobs' | 'site' | 'mailer'> {
+  const table = tableRef(dynamo, settings.TABLE_NAME);
   return {
     config: {
       siteUrl: settings.SITE_URL.replace(/\/+$/, ''),
@@ -88,10 +90,28 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
     statements: new DynamoStatementRepository(table),
     subscribers: new DynamoSubscriberRepository(table),
     ledger: new DynamoSendLedger(table),
-    blobs: new S3ObjectStore(c.s3, settings.CONTENT_BUCKET),
-    site: settings.SITE_BUCKET ? new S3ObjectStore(c.s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
     locks: new DynamoLocks(table),
-    mailer: new SesMailer(c.ses ?? new SESv2Client({}), settings.SES_CONFIGURATION_SET),
     rateLimiter: new DynamoRateLimiter(table),
   };
+}
+
+/** The content bucket and, for a function given one, the site bucket (S3). */
+export function awsBuckets(
+  settings: AwsSettings,
+  s3: S3Client = new S3Client({ forcePathStyle: settings.S3_FORCE_PATH_STYLE === 'true' }),
+): Pick<Platform, 'blobs' | 'site'> {
+  return {
+    blobs: new S3ObjectStore(s3, settings.CONTENT_BUCKET),
+    site: settings.SITE_BUCKET ? new S3ObjectStore(s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
+  };
+}
+
+/** SES, for the function that mails. */
+export function awsMailer(settings: AwsSettings, ses: SESv2Client = new SESv2Client({})): Pick<Platform, 'mailer'> {
+  return { mailer: new SesMailer(ses, settings.SES_CONFIGURATION_SET) };
+}
+
+/** Every adapter: the whole platform on AWS, for tests and tools; a function builds only the parts it uses. */
+export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
+  return { ...awsTable(settings, clients?.dynamo), ...awsBuckets(settings, clients?.s3), ...awsMailer(settings, clients?.ses) };
 }

@@ -1,6 +1,6 @@
 // The embedded runtime: reads the environment once and builds the SQLite and file adapters under DATA_DIR.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   SqlitePartyRepository,
   SqlitePressKeyRepository,

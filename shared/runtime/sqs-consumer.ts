@@ -2,20 +2,42 @@
 // handled in parallel, failed records logged with their cause and reported back so only they are retried.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SnsSqsEnvelope } from '@aws-lambda-powertools/parser/envelopes';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
-import { StatementEvent } from '../domain/events.js';
+import * as z from '../domain/schema.js';
 
-export function messageOfRecord<S extends z.ZodType>(record: SQSRecord, schema: S): z.output<S> {
-  const [message] = SnsSqsEnvelope.parse({ Records: [record] }, JSONStringified(schema as never) as never) as Array<z.output<S>>;
-  if (message === undefined) throw new Error(`SQS record ${record.messageId} holds no message`);
-  return message;
+/**
+ * What SNS puts in an SQS message body (subscriptions without raw delivery). Our own schema, not the
+ * Powertools parser's envelope: that package imports all of zod with its locales into every consumer.
+ */
+const SnsNotification = z.object({
+  Type: z.literal('Notification'),
+  MessageId: z.string(),
+  TopicArn: z.string(),
+  Message: z.string(),
+});
+
+/** JSON text whose value matches the schema; text that is not JSON is an issue like any other. */
+function jsonText<S extends z.ZodMiniType>(schema: S) {
+  const parsed = z.pipe(
+    z.string(),
+    z.transform((text, ctx): unknown => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'not JSON', input: text });
+        return z.NEVER;
+      }
+    }),
+  );
+  return z.pipe(parsed, schema);
 }
 
-export function eventOfRecord(record: SQSRecord): StatementEvent {
-  return messageOfRecord(record, StatementEvent);
+const Envelope = jsonText(SnsNotification);
+
+/** Reads an SQS record's SNS notification and its message, checked by the schema; throws when either is bad. */
+export function messageParser<S extends z.ZodMiniType>(schema: S): (record: SQSRecord) => z.output<S> {
+  const message = jsonText(schema);
+  return (record) => message.parse(Envelope.parse(record.body).Message) as z.output<S>;
 }
 
 /** The SNS message id inside the record (the same for every queue the event reached), else the SQS one. */
@@ -50,13 +72,19 @@ export function failureDetails(record: SQSRecord, error: unknown): Record<string
 
 export interface ConsumerOptions {
   logger?: Logger;
+  /**
+   * false: a batch's records one after another. For a consumer whose records all wait on one lock (the
+   * search index), parallel records would only queue on it, and a batch could outlast the timeout.
+   */
+  inParallel?: boolean;
 }
 
-export function sqsConsumer<S extends z.ZodType, R>(
+export function sqsConsumer<S extends z.ZodMiniType, R>(
   schema: S,
   handle: (message: z.output<S>) => Promise<R>,
   options: ConsumerOptions = {},
 ) {
+  const messageOf = messageParser(schema);
   const processor = new BatchProcessor(EventType.SQS);
   const logger = options.logger ?? new Logger({ serviceName: 'communique' });
   return async (event: SQSEvent, context: Context) => {
@@ -65,15 +93,15 @@ export function sqsConsumer<S extends z.ZodType, R>(
       event,
       async (record: SQSRecord) => {
         try {
-          return await handle(messageOfRecord(record, schema));
+          return await handle(messageOf(record));
         } catch (error) {
-          // Records run in parallel, so the keys go on this line, not on the shared logger.
+          // Records may run in parallel, so the keys go on this line, not on the shared logger.
           logger.error('record failed; the queue will retry it', failureDetails(record, error));
           throw error;
         }
       },
       processor,
-      { context },
+      { context, ...(options.inParallel === false ? { processInParallel: false } : {}) },
     );
   };
 }

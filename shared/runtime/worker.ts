@@ -39,12 +39,16 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
   }
 
   async function handle(queue: ConsumerName, m: QueueMessage): Promise<void> {
+    // A long job (a large mailing) must not reappear on its queue while it is still running here.
+    const heartbeat = setInterval(() => queues.extendVisibility(m.id), Math.max(10, queues.settings.visibilityTimeoutMs / 3));
     try {
       await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
       queues.acknowledge(m.id);
     } catch (e) {
       queues.fail(m, e);
       opts.onError?.(queue, e);
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -16,6 +16,8 @@ export interface SearchDoc {
   dir: 'ltr' | 'rtl';
   parties: string[];
   publishedAt: string;
+  /** The statement version indexed: an older one never replaces it. */
+  version: number;
   /** Kept so that the next version can take this one's tokens out. */
   tokens: string[];
 }
@@ -78,17 +80,22 @@ export function searchDocOf(s: Statement, parties: Map<string, Party>): SearchDo
     dir: s.dir,
     parties: names,
     publishedAt: s.publishedAt,
+    version: s.version,
     tokens: tokenize([s.title, s.summary, s.bodyText, names.join(' '), s.topics.join(' ')].join('\n')),
   };
 }
 
 /**
  * Puts one statement into the index (or moves it to its new tokens). The shards are shared by every
- * statement, so the whole update runs under the index's lock, and each shard write is conditional.
+ * statement, so the whole update runs under the index's lock, and each shard write is conditional. The
+ * document is built under the lock too (`load` reads the statement): a record that waited for the lock
+ * indexes what is stored now, never an older version read before a newer one was indexed.
  */
-export async function indexStatement(site: ObjectStore, locks: Locks, doc: SearchDoc): Promise<void> {
+export async function indexStatement(site: ObjectStore, locks: Locks, load: () => Promise<SearchDoc>): Promise<void> {
   await locks.withLock('site:search-index', async () => {
+    const doc = await load();
     const previous = await readJson<SearchDoc>(site, docKey(doc.id));
+    if (previous && previous.version > doc.version) return;
     const added = new Set(doc.tokens);
     const removed = new Set((previous?.tokens ?? []).filter((t) => !added.has(t)));
     const byShard = new Map<number, string[]>();

@@ -1,18 +1,12 @@
-// Submitting and reading statements: the domain logic behind POST/GET /v1/statements.
-import { z } from 'zod';
+// Submitting and signing statements: the domain logic behind POST /v1/statements and its signatures.
 import type { StatementEvent } from '../domain/events.js';
 import { newStatementId, randomToken, sha256Hex } from '../domain/ids.js';
 import { htmlToText, markdownToSafeHtml } from '../domain/markdown.js';
-import {
-  directionOf,
-  type Statement,
-  StatementInput,
-  Statement as StatementSchema,
-  statementBlobKey,
-  summarise,
-} from '../domain/statement.js';
+import * as z from '../domain/schema.js';
+import { directionOf, type Statement, StatementInput, statementBlobKey, summarise } from '../domain/statement.js';
 import { ConflictError, ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import { readStatement, type StatementStore } from './read-statement.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -21,7 +15,12 @@ export interface Submission {
   created: boolean;
 }
 
-export async function submitStatement(p: Platform, actingParty: string, body: unknown, idempotencyKey?: string): Promise<Submission> {
+export async function submitStatement(
+  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
+  actingParty: string,
+  body: unknown,
+  idempotencyKey?: string,
+): Promise<Submission> {
   const parsed = StatementInput.safeParse(body);
   if (!parsed.success) throw new ValidationError('The statement is not valid.', fieldIssues(parsed.error.issues));
   const input = parsed.data;
@@ -100,7 +99,7 @@ const SIGN_ATTEMPTS = 5;
  * signed event re-renders the pages and mails the readers who follow the signer (once per reader).
  * Signing twice changes nothing.
  */
-export async function signStatement(p: Platform, actingParty: string, id: string): Promise<Submission> {
+export async function signStatement(p: StatementStore & Pick<Platform, 'clock'>, actingParty: string, id: string): Promise<Submission> {
   for (let attempt = 0; attempt < SIGN_ATTEMPTS; attempt++) {
     const current = await readStatement(p, id);
     if (!current) throw new NotFoundError(`No statement "${id}".`);
@@ -128,7 +127,7 @@ export async function signStatement(p: Platform, actingParty: string, id: string
   throw new ConflictError('The statement kept changing while signing; try again.');
 }
 
-async function checkCosigners(p: Platform, actingParty: string, cosigners: string[]): Promise<void> {
+async function checkCosigners(p: Pick<Platform, 'parties'>, actingParty: string, cosigners: string[]): Promise<void> {
   const issues = [];
   for (const [i, c] of cosigners.entries()) {
     if (c !== actingParty && !(await p.parties.get(c))) issues.push({ path: `cosigners.${i}`, message: `no party "${c}"` });
@@ -136,23 +135,8 @@ async function checkCosigners(p: Platform, actingParty: string, cosigners: strin
   if (issues.length) throw new ValidationError('Some cosigning parties do not exist.', issues);
 }
 
-/** The full statement, or undefined when no committed statement has this id. */
-export async function readStatement(p: Platform, id: string): Promise<Statement | undefined> {
-  const row = await p.statements.get(id);
-  if (!row) return undefined;
-  const bytes = await p.blobs.get(statementBlobKey(id, row.version, row.revision));
-  if (!bytes) throw new Error(`statement ${id} v${row.version} has a row but no blob`);
-  return StatementSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-}
-
-export async function requireStatement(p: Platform, id: string): Promise<Statement> {
-  const s = await readStatement(p, id);
-  if (!s) throw new NotFoundError(`No statement "${id}".`);
-  return s;
-}
-
 export const ListQuery = z.object({
-  party: z.string().optional(),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  party: z.optional(z.string()),
+  cursor: z.optional(z.string().check(z.maxLength(500))),
+  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
 });

@@ -18,22 +18,32 @@ const ATTEMPTS = 7;
 
 /** Rewrites `key`; resolves to whether the page changed. Throws StaleReadError if the store keeps lagging. */
 export async function publishPage(p: Pick<Platform, 'site' | 'locks'>, key: string, build: () => Promise<BuiltPage>): Promise<boolean> {
-  return p.locks.withLock(`site:${key}`, async () => {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt) await sleep(50 * 2 ** attempt * (0.5 + Math.random()));
-      const current = await p.site.read(key);
-      const page = await build();
-      const published = current ? parseContents(Buffer.from(current.body).toString('utf8')) : undefined;
-      if (page.contents && published && !covers(page.contents, published)) continue;
-      if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) continue;
-      if (current && Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) return false;
-      try {
-        await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-        return true;
-      } catch (e) {
-        if (!(e instanceof PreconditionFailedError)) throw e;
-      }
-    }
-    throw new StaleReadError(`${key}: the statements read are older than the page already published; retrying later`);
-  });
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // Waits happen outside the lock: other renders of the page go on meanwhile.
+    if (attempt) await sleep(50 * 2 ** attempt * (0.5 + Math.random()));
+    const outcome = await p.locks.withLock(`site:${key}`, () => attemptPublish(p, key, build));
+    if (outcome !== 'retry') return outcome === 'written';
+  }
+  throw new StaleReadError(`${key}: the statements read are older than the page already published; retrying later`);
+}
+
+/** One read-build-put under the page's lock: 'retry' when the read was stale or the put lost a race. */
+async function attemptPublish(
+  p: Pick<Platform, 'site'>,
+  key: string,
+  build: () => Promise<BuiltPage>,
+): Promise<'written' | 'unchanged' | 'retry'> {
+  const current = await p.site.read(key);
+  const page = await build();
+  const published = current ? parseContents(Buffer.from(current.body).toString('utf8')) : undefined;
+  if (page.contents && published && !covers(page.contents, published)) return 'retry';
+  if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) return 'retry';
+  if (current && Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) return 'unchanged';
+  try {
+    await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+    return 'written';
+  } catch (e) {
+    if (e instanceof PreconditionFailedError) return 'retry';
+    throw e;
+  }
 }

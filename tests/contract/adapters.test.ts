@@ -9,7 +9,8 @@ import { listingKey, type StatementSummary } from '../../shared/domain/statement
 import { newSubscriber, saveSubscription } from '../../shared/domain/subscriber.js';
 import { AddressTakenError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { readStatement, submitStatement } from '../../shared/services/statements.js';
+import { readStatement } from '../../shared/services/read-statement.js';
+import { submitStatement } from '../../shared/services/statements.js';
 import { adapterSets } from '../helpers/adapter-sets.js';
 import { aStatementInput, aStatementSummary, DEMO_PARTIES } from '../helpers/factories.js';
 

@@ -70,10 +70,8 @@ describe('CloudFront', () => {
     });
     expect(Object.keys(dev.templates.site.findOutputs('*'))).not.toContain('DnsRecord');
   });
-  it('answers a missing page with the shell’s 404 page and status 404 (the bucket says 404, not 403, with LIST)', () => {
-    expect(distribution(dev).CustomErrorResponses).toEqual([
-      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 0 },
-    ]);
+  it('answers a missing page with 404, not 403 (LIST), and maps no error page over the API’s problem+json', () => {
+    expect(distribution(dev).CustomErrorResponses).toBeUndefined();
     const [policy] = resources(dev, 'AWS::S3::BucketPolicy');
     expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({ Action: ['s3:GetObject', 's3:ListBucket'], Principal: { Service: 'cloudfront.amazonaws.com' } }),

@@ -85,9 +85,10 @@ describe('S3ObjectStore conditional puts (at the SDK call)', () => {
       dir: 'ltr',
       parties: [],
       publishedAt: '2026-11-01T00:00:00.000Z',
+      version: 1,
       tokens: ['strike'],
     };
-    await indexStatement(store, new ProcessLocks(), doc);
+    await indexStatement(store, new ProcessLocks(), async () => doc);
     const shard = [...objects].find(([k]) => k.startsWith('search/shards/'))?.[1];
     expect(JSON.parse(shard?.body as string)).toEqual({ strike: ['other', 'mine'].sort().reverse() });
     s3.restore();

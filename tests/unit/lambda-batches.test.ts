@@ -85,6 +85,25 @@ describe('a batch of ten records, then the same batch again', () => {
     for (const s of statements) expect(ses.sent.filter((m) => m.raw.includes(`/statements/${s.id}/`))).toHaveLength(2);
   });
 
+  it('suppress-addresses: ten bounces at once stop mail to all ten readers, and again changes nothing', async () => {
+    const { handler } = await import('../../functions/suppress-addresses/handler.js');
+    const readers = Array.from({ length: 10 }, (_, i) =>
+      newSubscriber({ email: `gone${i}@example.org`, parties: [], languages: [] }, new Date()),
+    );
+    for (const r of readers) await platform.subscribers.put(r);
+    const mail = { messageId: '0100018c-abc', timestamp: '2026-11-29T00:00:00.000Z', source: 'statements@example.org', destination: [] };
+    const feedback = snsInSqsEvent(
+      readers.map((r) => ({
+        eventType: 'Bounce',
+        mail,
+        bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: r.email }] },
+      })),
+    );
+    expect((await handler(feedback, lambdaContext)).batchItemFailures).toEqual([]);
+    expect((await handler(feedback, lambdaContext)).batchItemFailures).toEqual([]);
+    for (const r of readers) expect((await platform.subscribers.get(r.id))?.suppressedFor, r.email).toBe('bounce');
+  });
+
   it('logs a failed record with its statement id, correlation id and error, and reports only it', async () => {
     const { handler } = await import('../../functions/render-pages/handler.js');
     const missing = {

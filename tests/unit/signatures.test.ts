@@ -1,11 +1,14 @@
 // Cosigners sign with their own keys: until a party signs, a statement is not on its page, in its listing
 // or in its readers' mail; once it signs, all of those follow, and each reader is mailed once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexSearch } from '../../shared/consumers/index-search.js';
 import { renderPages } from '../../shared/consumers/render-pages.js';
 import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import type { Locks } from '../../shared/ports.js';
+import type { SearchDoc } from '../../shared/search/indexer.js';
 import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
@@ -74,6 +77,25 @@ describe('signStatement', () => {
     expect(Buffer.from((await p.site.get('parties/tkp/index.html')) ?? []).toString()).toContain(statement.id);
   });
 
+  it('indexes the signed version even when the first version’s record waited for the index meanwhile', async () => {
+    const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp'] }));
+    const published = eventsInOutbox()[0] as StatementEvent;
+    // Locks as a lease may hand them out: the first record to ask waits until the test opens the gate,
+    // while a later one goes first.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let asked = 0;
+    const locks: Locks = { withLock: async (_name, work) => (asked++ === 0 ? gate.then(work) : work()) };
+    const first = indexSearch({ ...p, locks }, published);
+    await new Promise((r) => setTimeout(r, 20));
+    await signStatement(p, 'tkp', statement.id);
+    await indexSearch({ ...p, locks }, eventsInOutbox()[1] as StatementEvent);
+    open();
+    await first;
+    const doc = JSON.parse(Buffer.from((await p.site.get(`search/docs/${statement.id}.json`)) ?? []).toString()) as SearchDoc;
+    expect(doc).toMatchObject({ version: 2, parties: ['Communist Party of Greece', 'Communist Party of Turkey'] });
+  });
+
   it('mails the signer’s readers once when it signs, and no reader twice', async () => {
     const readers = {
       everything: newSubscriber({ email: 'all@example.org', parties: [], languages: [] }, new Date('2026-01-01T00:00:00Z')),
@@ -88,5 +110,36 @@ describe('signStatement', () => {
     const signed = eventsInOutbox()[1] as StatementEvent;
     expect((await sendEmails(p, signed)).sent).toEqual([readers.signer.id]);
     expect((await sendEmails(p, signed)).sent).toEqual([]);
+  });
+
+  it('does not mail readers of the author who subscribed after publication when a cosigner signs', async () => {
+    const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp'] }));
+    await sendEmails(p, eventsInOutbox()[0] as StatementEvent);
+    const late = newSubscriber({ email: 'late@example.org', parties: ['kke'], languages: [] }, new Date(Date.now() + 1000));
+    await p.subscribers.put(late);
+    await new Promise((r) => setTimeout(r, 1100));
+    await signStatement(p, 'tkp', statement.id);
+    expect((await sendEmails(p, eventsInOutbox()[1] as StatementEvent)).sent).toEqual([]);
+  });
+});
+
+describe('a signature after the mail window', () => {
+  it('mails nobody: the statement is past the window, whatever the signature’s time', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const late = await aLocalPlatform({ clock: { now: () => now } });
+    const reader = newSubscriber({ email: 'tkp@example.org', parties: ['tkp'], languages: [] }, new Date('2025-01-01T00:00:00Z'));
+    await late.subscribers.put(reader);
+    const { statement } = await submitStatement(late, 'kke', aStatementInput({ cosigners: ['tkp'] }));
+    now = new Date('2026-02-01T00:00:00Z');
+    const { statement: signed } = await signStatement(late, 'tkp', statement.id);
+    const event: StatementEvent = {
+      type: 'statement.signed',
+      statementId: signed.id,
+      version: 2,
+      party: 'tkp',
+      occurredAt: now.toISOString(),
+    };
+    expect((await sendEmails(late, event)).sent).toEqual([]);
+    late.cleanup();
   });
 });

@@ -77,6 +77,23 @@ describe('startWorker', () => {
     expect(handled['send-emails'].length).toBeLessThan(10);
   });
 
+  it('does not hand a message out again while it is still being handled past its visibility timeout', async () => {
+    db = openDatabase(tempDir());
+    const queues = new SqliteQueues(db, CONSUMERS, { ...settings, visibilityTimeoutMs: 60 });
+    queues.enqueue('send-emails', eventBody(1));
+    let starts = 0;
+    let done = false;
+    const long: EventHandler = async () => {
+      starts++;
+      await sleep(300);
+      done = true;
+    };
+    const idle: EventHandler = async () => undefined;
+    worker = startWorker(queues, { 'render-pages': idle, 'index-search': idle, 'send-emails': long }, { idleMs: 5 });
+    await until(() => done && queues.depth('send-emails') === 0);
+    expect(starts).toBe(1);
+  });
+
   it('retries a failed message and stops only after what is in flight', async () => {
     db = openDatabase(tempDir());
     const queues = new SqliteQueues(db, CONSUMERS, settings);

@@ -81,6 +81,11 @@ export class SqliteQueues {
       .all(at + this.settings.visibilityTimeoutMs, queue, at, max) as QueueMessage[];
   }
 
+  /** Keeps a message that is still being handled invisible for another visibility timeout (a heartbeat). */
+  extendVisibility(id: number): void {
+    this.db.prepare('UPDATE queue_messages SET visible_at = ? WHERE id = ?').run(this.now() + this.settings.visibilityTimeoutMs, id);
+  }
+
   acknowledge(id: number): void {
     this.db.prepare('DELETE FROM queue_messages WHERE id = ?').run(id);
   }
