@@ -19,6 +19,8 @@ export interface PlatformConfig {
   mailFrom: string;
   /** When set, the API answers 403 to requests whose x-origin-verify header is not this (AWS: CloudFront adds it). */
   originSecret?: string;
+  /** Requests a minute the API takes per press key and per client address (defaults in functions/api/rate-limit.ts). */
+  rateLimitsPerMinute?: { pressKey?: number; client?: number };
 }
 
 export interface Platform {

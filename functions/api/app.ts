@@ -40,7 +40,12 @@ function publicView<T extends { invited?: string[]; revision?: string }>(stateme
 }
 
 export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {}): Hono {
-  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const perMinute = p.config.rateLimitsPerMinute;
+  const limits: RateLimits = {
+    perPressKey: { limit: perMinute?.pressKey ?? DEFAULT_RATE_LIMITS.perPressKey.limit, windowSeconds: 60 },
+    perClient: { limit: perMinute?.client ?? DEFAULT_RATE_LIMITS.perClient.limit, windowSeconds: 60 },
+    ...options.rateLimits,
+  };
   const app = new Hono();
   app.use(originGuard(p.config.originSecret));
   app.onError((err, c) => problemFor(err, c));

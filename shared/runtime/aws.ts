@@ -34,6 +34,9 @@ const AwsEnv = z.object({
   S3_FORCE_PATH_STYLE: z._default(z.enum(['true', 'false']), 'false'),
   /** The API only: the value CloudFront sends as x-origin-verify; requests without it get 403. */
   ORIGIN_SECRET: z.optional(NonEmpty),
+  /** The API only: requests a minute per press key and per client address. */
+  RATE_LIMIT_PER_KEY: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  RATE_LIMIT_PER_ADDRESS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 export type AwsSettings = z.infer<typeof AwsEnv>;
 
@@ -83,6 +86,7 @@ export function awsTable(
       siteUrl: settings.SITE_URL.replace(/\/+$/, ''),
       mailFrom: settings.MAIL_FROM,
       ...(settings.ORIGIN_SECRET ? { originSecret: settings.ORIGIN_SECRET } : {}),
+      rateLimitsPerMinute: { pressKey: settings.RATE_LIMIT_PER_KEY, client: settings.RATE_LIMIT_PER_ADDRESS },
     },
     clock: systemClock,
     parties: new DynamoPartyRepository(table),

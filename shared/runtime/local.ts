@@ -12,7 +12,7 @@ import { FileMailer } from '../adapters/local/file-mailer.js';
 import { FileObjectStore } from '../adapters/local/file-store.js';
 import { ProcessLocks } from '../adapters/local/process-locks.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
-import { type Db, openDatabase } from '../adapters/local/sqlite.js';
+import { type Db, openCounters, openDatabase } from '../adapters/local/sqlite.js';
 import { SqliteRateLimiter } from '../adapters/local/sqlite-rate-limiter.js';
 import { CONSUMERS } from '../domain/events.js';
 import type { Platform } from '../platform.js';
@@ -30,6 +30,9 @@ const LocalEnv = z.object({
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   /** Messages each consumer handles at once (Lambda runs a batch's records in parallel, too). */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Requests a minute the API takes per press key, and per client address on its public routes. */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().optional(),
 });
 export type LocalSettings = z.infer<typeof LocalEnv> & { dataDir: string; siteUrl: string; queue: QueueSettings };
 
@@ -61,14 +64,19 @@ export interface LocalPlatform extends Platform {
 }
 
 export function localDeps(
-  settings: Pick<LocalSettings, 'dataDir' | 'siteUrl' | 'MAIL_FROM' | 'queue'>,
+  settings: Pick<LocalSettings, 'dataDir' | 'siteUrl' | 'MAIL_FROM' | 'queue'> &
+    Partial<Pick<LocalSettings, 'RATE_LIMIT_PER_KEY' | 'RATE_LIMIT_PER_ADDRESS'>>,
   clock: Clock = systemClock,
 ): LocalPlatform {
   const db = openDatabase(settings.dataDir);
   const siteDir = path.join(settings.dataDir, 'site');
   const outboxDir = path.join(settings.dataDir, 'outbox');
   return {
-    config: { siteUrl: settings.siteUrl, mailFrom: settings.MAIL_FROM },
+    config: {
+      siteUrl: settings.siteUrl,
+      mailFrom: settings.MAIL_FROM,
+      rateLimitsPerMinute: { pressKey: settings.RATE_LIMIT_PER_KEY, client: settings.RATE_LIMIT_PER_ADDRESS },
+    },
     clock,
     parties: new SqlitePartyRepository(db),
     keys: new SqlitePressKeyRepository(db),
@@ -79,7 +87,7 @@ export function localDeps(
     site: new FileObjectStore(siteDir),
     locks: new ProcessLocks(),
     mailer: new FileMailer(outboxDir),
-    rateLimiter: new SqliteRateLimiter(db, clock),
+    rateLimiter: new SqliteRateLimiter(openCounters(), clock),
     db,
     queues: new SqliteQueues(db, CONSUMERS, settings.queue),
     siteDir,

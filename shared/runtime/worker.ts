@@ -12,6 +12,9 @@ export interface Worker {
 
 export type Concurrency = Record<ConsumerName, number>;
 
+/** How soon a committed statement's event moves from the outbox to the queues. */
+const RELAY_POLL_MS = 10;
+
 export const DEFAULT_CONCURRENCY: Concurrency = { 'render-pages': 4, 'index-search': 4, 'send-emails': 4 };
 
 export interface WorkerOptions {
@@ -23,18 +26,35 @@ export interface WorkerOptions {
 export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName, EventHandler>, opts: WorkerOptions = {}): Worker {
   const idleMs = opts.idleMs ?? 50;
   const stopping = new AbortController();
-  // A plain timer: stopping waits at most idleMs, and nothing piles up on a long-lived signal or promise.
-  const rest = () => sleep(idleMs);
+  // Idle queue loops nap until their timer or until the relay wakes them; each nap removes itself, so
+  // nothing piles up on a long-lived signal or promise.
+  const wakers = new Set<() => void>();
+  const rest = () =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, idleMs);
+      wakers.add(wake);
+    });
+  const wakeQueues = () => {
+    for (const wake of [...wakers]) wake();
+  };
 
   async function relayLoop(): Promise<void> {
+    // The outbox is looked at often (a read); the relay's write transaction runs only when it holds events.
+    const pollMs = Math.min(idleMs, RELAY_POLL_MS);
     while (!stopping.signal.aborted) {
       let moved = 0;
       try {
-        moved = queues.relayOutbox();
+        if (queues.hasOutboxEvents()) moved = queues.relayOutbox();
       } catch (e) {
         opts.onError?.('relay', e);
       }
-      if (moved === 0) await rest();
+      if (moved > 0) wakeQueues();
+      else await sleep(pollMs);
     }
   }
 

@@ -70,6 +70,13 @@ describe('API rate limits', () => {
     expect((await post(app, await keyFor('tkp'))).status).toBe(201);
   });
 
+  it('takes its limits from the platform’s configuration (RATE_LIMIT_PER_KEY, RATE_LIMIT_PER_ADDRESS)', async () => {
+    const app = createApp({ ...p, config: { ...p.config, rateLimitsPerMinute: { pressKey: 1 } } });
+    const kke = await keyFor('kke');
+    expect((await post(app, kke)).status).toBe(201);
+    expect((await post(app, kke)).status).toBe(429);
+  });
+
   it('limits public routes per client address, which a forged X-Forwarded-For entry does not change', async () => {
     const app = appWith({ rateLimits: { perClient: { limit: 2, windowSeconds: 60 } } });
     const get = (r: ReturnType<typeof viaCloudFront>) => app.request('/v1/statements', r.init, r.env);

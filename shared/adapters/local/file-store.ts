@@ -1,6 +1,5 @@
 // ObjectStore on the file system: atomic, durable writes (temp file, fsync, rename, fsync of the folder) under one root folder.
-// Conditional puts compare a hash of the file's bytes (its entity tag) under a per-file mutex.
-import { createHash } from 'node:crypto';
+// Conditional puts compare the file's version (inode, size, mtime) under a per-file mutex.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { KeyedMutex } from '../../concurrency/keyed-mutex.js';
@@ -11,8 +10,17 @@ import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js'
 /** Shared by every store of this process, so two stores on one folder still check and write one at a time. */
 const fileMutex = new KeyedMutex();
 
-export function etagOf(body: Uint8Array): string {
-  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+/**
+ * A file's version: every write renames a new file into place, so its inode (with size and mtime) changes
+ * on every write; reading it takes a stat, not a hash of the bytes.
+ */
+function etagOf(stat: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
+  return `"${stat.ino}-${stat.size}-${stat.mtimeNs}"`;
+}
+
+function isAbsent(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
 export class FileObjectStore implements ObjectStore {
@@ -27,16 +35,40 @@ export class FileObjectStore implements ObjectStore {
   async put(key: string, body: string | Uint8Array, _contentType: string, condition?: PutCondition): Promise<void> {
     const target = this.pathOf(key);
     await fileMutex.run(target, async () => {
-      const current = condition ? await this.read(key) : undefined;
-      const holds = !condition || ('ifMatch' in condition ? current?.etag === condition.ifMatch : current === undefined);
+      const current = condition ? await this.etag(target) : undefined;
+      const holds = !condition || ('ifMatch' in condition ? current === condition.ifMatch : current === undefined);
       if (!holds) throw new PreconditionFailedError(`${key} changed since it was read`);
       await this.write(target, body);
     });
   }
 
   async read(key: string): Promise<VersionedObject | undefined> {
-    const body = await this.get(key);
-    return body ? { body, etag: etagOf(body) } : undefined;
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.pathOf(key), 'r');
+    } catch (e) {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    }
+    try {
+      // The stat and the bytes of one open file: a rename meanwhile cannot pair new bytes with an old tag.
+      const etag = etagOf(await handle.stat({ bigint: true }));
+      return { body: await handle.readFile(), etag };
+    } catch (e) {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async etag(target: string): Promise<string | undefined> {
+    try {
+      return etagOf(await fs.stat(target, { bigint: true }));
+    } catch (e) {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    }
   }
 
   private async write(target: string, body: string | Uint8Array): Promise<void> {

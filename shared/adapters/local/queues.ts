@@ -141,6 +141,11 @@ export class SqliteQueues {
     return this.outboxDepth() + (this.db.prepare('SELECT count(*) AS n FROM queue_messages').get() as { n: number }).n;
   }
 
+  /** A cheap read: whether relayOutbox has anything to do (it takes the write lock). */
+  hasOutboxEvents(): boolean {
+    return this.db.prepare('SELECT 1 FROM outbox LIMIT 1').get() !== undefined;
+  }
+
   outboxDepth(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }

@@ -69,3 +69,15 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/**
+ * Rate-limit counters: in memory, since one process serves the embedded API, and a count need not survive
+ * a restart. In the data dir each hit would be one more fsync'd commit per request.
+ */
+export function openCounters(): Db {
+  const db = new Database(':memory:');
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL, hits INTEGER NOT NULL);`,
+  );
+  return db;
+}
