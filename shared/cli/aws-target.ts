@@ -2,6 +2,7 @@
 // DynamoDB repositories as the Lambdas.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
   DynamoPartyRepository,
@@ -9,6 +10,7 @@ import {
   DynamoStatementRepository,
   DynamoSubscriberRepository,
 } from '../adapters/aws/dynamo-catalog.js';
+import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import { stackName } from '../deployment.js';
 import type { EventPublisher } from '../ports.js';
@@ -20,6 +22,7 @@ export interface AwsCliClients {
   cloudFormation?: CloudFormationClient;
   dynamo?: DynamoDBClient;
   sns?: SNSClient;
+  s3?: S3Client;
 }
 
 type Outputs = Array<{ OutputKey?: string; OutputValue?: string }>;
@@ -67,22 +70,34 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
   const onlyLocal = () => {
     throw new UsageError('dlq commands act on the local platform; on AWS, redrive a dead-letter queue with SQS (StartMessageMoveTask)');
   };
+  const platform = {
+    clock: systemClock,
+    parties: new DynamoPartyRepository(table),
+    keys: new DynamoPressKeyRepository(table),
+    subscribers: new DynamoSubscriberRepository(table),
+    statements: new DynamoStatementRepository(table),
+  };
+  const s3 = clients.s3 ?? new S3Client({});
   return {
-    platform: {
-      clock: systemClock,
-      parties: new DynamoPartyRepository(table),
-      keys: new DynamoPressKeyRepository(table),
-      subscribers: new DynamoSubscriberRepository(table),
-      statements: new DynamoStatementRepository(table),
-    },
+    platform,
     publisher,
     republishNote: 'published to the statement-events topic; the consumers act on them now',
+    statementWriter: async () => {
+      const bucket = outputs.find((o) => o.OutputKey === 'ContentBucketName')?.OutputValue;
+      if (!bucket) throw new UsageError(`stack ${name} has no ContentBucketName output; redeploy it with this version`);
+      // The site's origin decides which images in statements are kept (only the site's own).
+      const site = await stackOutputs(cloudFormation, stage, 'Site').catch(() => []);
+      const siteUrl = site.find((o) => o.OutputKey === 'SiteUrl')?.OutputValue ?? 'https://localhost';
+      return { ...platform, blobs: new S3ObjectStore(s3, bucket), config: { siteUrl, mailFrom: '' } };
+    },
+    importNote: 'the stage relays them from the table stream to its consumers: pages and search follow; nobody is mailed',
     deadLetters: onlyLocal,
     redrive: onlyLocal,
     close: async () => {
       if (!clients.dynamo) dynamo.destroy();
       if (!clients.cloudFormation) cloudFormation.destroy();
       if (!clients.sns) sns.destroy();
+      if (!clients.s3) s3.destroy();
     },
   };
 }

@@ -8,6 +8,7 @@ import { SubscriberInput, saveSubscription } from '../domain/subscriber.js';
 import { fieldIssues } from '../errors.js';
 import { republishStatements } from '../services/republish.js';
 import type { AwsCliClients } from './aws-target.js';
+import { IncompleteImportError, importArchive } from './import-archive.js';
 import { startProgress } from './progress.js';
 import { type CliTarget, openTarget, UsageError } from './targets.js';
 
@@ -24,7 +25,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function buildCli(out: (line: string) => void = console.log, aws?: AwsCliClients): Command {
   const program = new Command('communique')
-    .description('Operate a Communiqué platform: parties, press keys, subscribers and dead letters.')
+    .description('Operate a Communiqué platform: parties, press keys, subscribers, dead letters, republishing and importing archives.')
     .addOption(
       new Option('--target <target>', 'the platform to act on: the local one under DATA_DIR, or a deployed stage')
         .choices(['local', 'aws'])
@@ -163,6 +164,26 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
         out(`redrove ${t.redrive(o.queue)} dead letter(s); the running platform picks them up`);
       });
     });
+  program
+    .command('import')
+    .description('load an existing archive: parties (created or updated) and statements, kept as they were published; safe to repeat')
+    .requiredOption('--parties <file>', 'a JSON array of parties: id, name, country, language (short, website optional)')
+    .requiredOption('--statements <file>', 'JSON Lines, one statement a line: id, party, title, body, language, publishedAt, …')
+    .action(async (o: { parties: string; statements: string }) => {
+      await withTarget(async (t) => {
+        const report = await importArchive(await t.statementWriter(), o, { out, err: (line) => console.error(line) });
+        out(
+          `imported ${report.imported} statement(s), ${report.alreadyThere} already there, ${report.badLines} bad line(s) skipped; ` +
+            `${report.parties} parties saved; ${t.importNote}`,
+        );
+        if (report.badLines) {
+          throw new IncompleteImportError(
+            `${report.badLines} line(s) were not imported (see above); fix them and import again: what is there already is skipped`,
+          );
+        }
+      });
+    });
+
   program
     .command('republish')
     .description('re-emit the events of statements stored since a time, to every consumer (pages, search, email); safe to repeat')

@@ -16,6 +16,10 @@ export interface CliTarget {
   publisher: EventPublisher;
   /** Said after a republish: who acts on the events now. */
   republishNote: string;
+  /** What storing statements needs besides the table: the content store and the site's origin. */
+  statementWriter(): Promise<Pick<Platform, 'clock' | 'parties' | 'statements' | 'blobs' | 'config'>>;
+  /** Said after an import: what happens to the imported statements now. */
+  importNote: string;
   deadLetters(queue?: string): DeadLetter[];
   redrive(queue?: string): number;
   close(): Promise<void>;
@@ -37,6 +41,8 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
     platform,
     publisher: new OutboxPublisher(platform.db),
     republishNote: 'queued in the outbox; the running platform (npm start) relays them, or the next start does',
+    statementWriter: async () => platform,
+    importNote: 'the running platform (npm start) renders and indexes them, or the next start does; nobody is mailed',
     deadLetters: (q) => platform.queues.deadLetters(q),
     redrive: (q) => platform.queues.redrive(q),
     close: async () => {

@@ -1,9 +1,12 @@
 // The thin event every consumer receives: consumers read the statement from the store.
 import * as z from './schema.js';
 
-/** published: a new statement; signed: a cosigner signed it (`party` is the signer), a new version. */
+/**
+ * published: a new statement; signed: a cosigner signed it (`party` is the signer), a new version;
+ * imported: a statement of an existing archive, rendered and indexed but never mailed.
+ */
 export const StatementEvent = z.object({
-  type: z.enum(['statement.published', 'statement.signed']),
+  type: z.enum(['statement.published', 'statement.signed', 'statement.imported']),
   statementId: z.string().check(z.minLength(1)),
   version: z.int().check(z.positive()),
   party: z.string().check(z.minLength(1)),

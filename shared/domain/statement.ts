@@ -1,6 +1,6 @@
 // Statements: what a press office submits (StatementInput) and what the platform stores (Statement).
 import { canonicalLanguage, textDirection } from './language.js';
-import { PartyId } from './party.js';
+import { CountryCode, PartyId } from './party.js';
 import * as z from './schema.js';
 
 const Topic = z
@@ -54,6 +54,8 @@ export const StatementInput = z.strictObject({
       .check(z.refine((at) => !(Date.parse(at) < Date.parse(EARLIEST_PUBLISHED_AT)), `must be ${EARLIEST_PUBLISHED_AT} or later`)),
   ),
   sourceUrl: z.optional(z.url({ protocol: /^https?$/ }).check(z.maxLength(2_000))),
+  /** Default: the author's country. */
+  countries: z.optional(z.array(CountryCode).check(z.minLength(1), z.maxLength(20))),
 });
 export type StatementInput = z.input<typeof StatementInput>;
 export type ValidStatementInput = z.output<typeof StatementInput>;
@@ -84,6 +86,10 @@ export const Statement = z.object({
   /** Plain text of the body, for search and email. */
   bodyText: z.string(),
   topics: z.array(z.string()),
+  /** The countries the statement is about or from (its author's, unless said otherwise). */
+  countries: z._default(z.array(CountryCode), []),
+  /** The statement this one translates, by id (linked by a later version of the site). */
+  translationOf: z.optional(z.string()),
   publishedAt: z.string(),
   createdAt: z.string(),
   sourceUrl: z.optional(z.string()),
@@ -115,6 +121,11 @@ export function listingKey(s: Pick<Statement, 'publishedAt' | 'id'>): string {
 export function statementBlobKey(id: string, version: number, revision?: string): string {
   return revision ? `statements/${id}/v${version}-${revision}.json` : `statements/${id}/v${version}.json`;
 }
+
+/** Statement ids: the platform's own (time-ordered) or an imported archive's ("st-000042"). */
+export const StatementId = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a statement id is 1-64 lower-case letters, digits or hyphens'));
 
 export function statementPath(id: string): string {
   return `/statements/${id}/`;

@@ -54,14 +54,26 @@ export async function submitStatement(
     if (existing) return { statement: existing, created: false };
   }
 
+  const author = await p.parties.get(actingParty);
+  // Named cosigners are invited, not signed: each signs with its own key (signStatement).
+  const statement = firstVersion(p, input, { id, party: actingParty, now, countries: input.countries ?? (author ? [author.country] : []) });
+  statement.invited = [...new Set(input.cosigners.filter((c) => c !== actingParty))];
+  return storeFirstVersion(p, statement, 'statement.published');
+}
+
+/** A statement's first version from valid input: Markdown sanitised once, here, at write time. */
+export function firstVersion(
+  p: Pick<Platform, 'config'>,
+  input: z.output<typeof StatementInput>,
+  at: { id: string; party: string; now: Date; countries: string[] },
+): Statement {
   const bodyHtml = markdownToSafeHtml(input.body, p.config.siteUrl);
-  const statement: Statement = {
-    id,
+  return {
+    id: at.id,
     version: 1,
-    party: actingParty,
-    // Named cosigners are invited, not signed: each signs with its own key (signStatement).
+    party: at.party,
     cosigners: [],
-    invited: [...new Set(input.cosigners.filter((c) => c !== actingParty))],
+    invited: [],
     signatures: [],
     language: input.language,
     dir: directionOf(input.language),
@@ -71,22 +83,25 @@ export async function submitStatement(
     bodyHtml,
     bodyText: htmlToText(bodyHtml),
     topics: [...new Set(input.topics)],
-    publishedAt: new Date(input.publishedAt ?? now).toISOString(),
-    createdAt: now.toISOString(),
+    countries: [...new Set(at.countries)],
+    publishedAt: new Date(input.publishedAt ?? at.now).toISOString(),
+    createdAt: at.now.toISOString(),
     ...(input.sourceUrl ? { sourceUrl: input.sourceUrl } : {}),
   };
+}
+
+/** Stores a first version: its blob, then its row and event in one atomic step (the commit point). */
+export async function storeFirstVersion(
+  p: StatementStore,
+  statement: Statement,
+  type: 'statement.published' | 'statement.imported',
+): Promise<Submission> {
   // The blob first: the table row is the commit point, and a blob without a row is never read.
-  await p.blobs.put(statementBlobKey(id, 1), JSON.stringify(statement), 'application/json');
-  const event: StatementEvent = {
-    type: 'statement.published',
-    statementId: id,
-    version: 1,
-    party: actingParty,
-    occurredAt: now.toISOString(),
-  };
+  await p.blobs.put(statementBlobKey(statement.id, 1), JSON.stringify(statement), 'application/json');
+  const event: StatementEvent = { type, statementId: statement.id, version: 1, party: statement.party, occurredAt: statement.createdAt };
   const created = await p.statements.create(summarise(statement), event);
   if (!created) {
-    const existing = await readStatement(p, id);
+    const existing = await readStatement(p, statement.id);
     if (existing) return { statement: existing, created: false };
   }
   return { statement, created };
@@ -127,7 +142,7 @@ export async function signStatement(p: StatementStore & Pick<Platform, 'clock'>,
   throw new ConflictError('The statement kept changing while signing; try again.');
 }
 
-async function checkCosigners(p: Pick<Platform, 'parties'>, actingParty: string, cosigners: string[]): Promise<void> {
+export async function checkCosigners(p: Pick<Platform, 'parties'>, actingParty: string, cosigners: string[]): Promise<void> {
   const issues = [];
   for (const [i, c] of cosigners.entries()) {
     if (c !== actingParty && !(await p.parties.get(c))) issues.push({ path: `cosigners.${i}`, message: `no party "${c}"` });

@@ -47,6 +47,7 @@ export function aStatementSummary(overrides: Partial<StatementSummary> = {}): St
     title: 'A statement',
     summary: '',
     topics: [],
+    countries: ['GR'],
     publishedAt: at,
     createdAt: at,
     ...overrides,

@@ -32,7 +32,10 @@ describe('SqliteQueues', () => {
       publishedAt: event.occurredAt,
       createdAt: event.occurredAt,
     } as const;
-    await new SqliteStatementRepository(db).create({ ...summary, cosigners: [], invited: [], signatures: [], topics: [] }, event);
+    await new SqliteStatementRepository(db).create(
+      { ...summary, cosigners: [], invited: [], signatures: [], topics: [], countries: [] },
+      event,
+    );
     expect(queues.relayOutbox()).toBe(1);
     expect(queues.relayOutbox()).toBe(0);
     expect(queues.depth('render-pages')).toBe(1);

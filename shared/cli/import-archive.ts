@@ -1,0 +1,91 @@
+// `communique import`: loads an existing archive (parties.json + statements.jsonl, the format of
+// ../shared/bench/make-corpus.mjs) line by line, so memory does not grow with the archive. Bad lines are
+// reported by number and skipped; a line is stored whole or not at all; importing again changes nothing.
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { Party } from '../domain/party.js';
+import * as z from '../domain/schema.js';
+import { fieldIssues, ValidationError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import { importStatement } from '../services/import.js';
+import type { StatementStore } from '../services/read-statement.js';
+import { startProgress } from './progress.js';
+import { UsageError } from './targets.js';
+
+export interface ImportReport {
+  parties: number;
+  imported: number;
+  alreadyThere: number;
+  badLines: number;
+}
+
+/** A run that skipped bad lines: exit non-zero, after the report, so scripts notice. */
+export class IncompleteImportError extends Error {
+  override name = 'IncompleteImportError';
+}
+
+function readableFile(file: string, what: string): void {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${what} file not found: ${file}`);
+}
+
+export async function importParties(p: Pick<Platform, 'parties'>, file: string): Promise<number> {
+  readableFile(file, '--parties');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const list = z.array(z.unknown()).safeParse(raw);
+  if (!list.success) throw new UsageError(`${file} must hold a JSON array of parties`);
+  const parties = list.data.map((item, i) => {
+    const party = Party.safeParse(item);
+    if (!party.success) {
+      const issue = fieldIssues(party.error.issues)[0];
+      throw new UsageError(`${file}, party ${i + 1}: ${issue?.path ? `${issue.path}: ` : ''}${issue?.message}; nothing was imported`);
+    }
+    return party.data;
+  });
+  for (const party of parties) await p.parties.put(party);
+  return parties.length;
+}
+
+async function countLines(file: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of fs.createReadStream(file)) for (const byte of chunk as Buffer) if (byte === 10) lines++;
+  return lines;
+}
+
+export async function importArchive(
+  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
+  files: { parties: string; statements: string },
+  say: { out: (line: string) => void; err: (line: string) => void },
+): Promise<ImportReport> {
+  readableFile(files.statements, '--statements');
+  const report: ImportReport = { parties: await importParties(p, files.parties), imported: 0, alreadyThere: 0, badLines: 0 };
+  const progress = startProgress('importing', say.out, await countLines(files.statements));
+  const lines = readline.createInterface({ input: fs.createReadStream(files.statements, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (e) {
+        throw new ValidationError(`not JSON (${(e as Error).message})`);
+      }
+      if ((await importStatement(p, record)) === 'imported') report.imported++;
+      else report.alreadyThere++;
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      report.badLines++;
+      const where = e.issues.map((i) => `${i.path || '(line)'}: ${i.message}`).join('; ');
+      say.err(`line ${n}: ${e.message}${where ? ` ${where}` : ''}`);
+    }
+    progress.update(n, `${report.imported} imported, ${report.alreadyThere} already there, ${report.badLines} bad`);
+  }
+  progress.stop();
+  return report;
+}

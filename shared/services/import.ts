@@ -1,0 +1,50 @@
+// Importing an existing archive, one statement at a time, through the same domain path as the API
+// (validation, sanitising, blob + row + event) but keeping what the archive says: the statement's id, its
+// publication time, its cosigners (signed when it was published), countries and the statement it translates.
+import { CountryCode, PartyId } from '../domain/party.js';
+import * as z from '../domain/schema.js';
+import { StatementId, StatementInput } from '../domain/statement.js';
+import { fieldIssues, ValidationError } from '../errors.js';
+import type { Platform } from '../platform.js';
+import type { StatementStore } from './read-statement.js';
+import { checkCosigners, firstVersion, storeFirstVersion } from './statements.js';
+
+/** One line of an archive's statements.jsonl (the format ../shared/bench/make-corpus.mjs writes). */
+export const ArchivedStatement = z.extend(StatementInput, {
+  id: StatementId,
+  party: PartyId,
+  publishedAt: z.iso.datetime({ offset: true }),
+  countries: z.optional(z.array(CountryCode).check(z.maxLength(20))),
+  translationOf: z.optional(z.nullable(StatementId)),
+});
+
+export type ImportOutcome = 'imported' | 'already there';
+
+export async function importStatement(
+  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
+  record: unknown,
+): Promise<ImportOutcome> {
+  const parsed = ArchivedStatement.safeParse(record);
+  if (!parsed.success) throw new ValidationError('The statement is not valid.', fieldIssues(parsed.error.issues));
+  const input = parsed.data;
+  // Importing the same archive again changes nothing.
+  if (await p.statements.get(input.id)) return 'already there';
+  const author = await p.parties.get(input.party);
+  if (!author) {
+    throw new ValidationError(`No party "${input.party}": add it to the parties file.`, [{ path: 'party', message: 'unknown party' }]);
+  }
+  await checkCosigners(p, input.party, input.cosigners);
+  const statement = firstVersion(p, input, {
+    id: input.id,
+    party: input.party,
+    now: p.clock.now(),
+    countries: input.countries?.length ? input.countries : [author.country],
+  });
+  // The archive's joint statements were signed when they were published.
+  const cosigners = [...new Set(input.cosigners.filter((c) => c !== input.party))];
+  statement.cosigners = cosigners;
+  statement.signatures = cosigners.map((party) => ({ party, signedAt: statement.publishedAt }));
+  if (input.translationOf) statement.translationOf = input.translationOf;
+  const { created } = await storeFirstVersion(p, statement, 'statement.imported');
+  return created ? 'imported' : 'already there';
+}
