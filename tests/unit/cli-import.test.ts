@@ -3,8 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../shared/cli/program.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
@@ -12,6 +11,7 @@ import { awsDeps } from '../../shared/runtime/aws.js';
 import { localDeps, readLocalSettings } from '../../shared/runtime/local.js';
 import { readStatement } from '../../shared/services/read-statement.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/local-platform.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,15 +28,6 @@ type Line = {
   title: string;
 };
 let lines: Line[];
-
-async function cli(args: string[], aws?: Parameters<typeof runCli>[2]) {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const spy = vi.spyOn(console, 'error').mockImplementation((l: string) => void errors.push(l));
-  const code = await runCli(args, (l) => out.push(l), aws);
-  spy.mockRestore();
-  return { code, out, errors };
-}
 
 beforeAll(() => {
   // Seed 3 and 60 statements hold joint statements and translations.
@@ -60,7 +51,7 @@ describe('import into the embedded platform', () => {
   it('stores every statement under its own id, as it was published, and saves the parties', async () => {
     const r = await cli(['import', '--parties', PARTIES, '--statements', STATEMENTS]);
     expect(r.code).toBe(0);
-    expect(r.out.at(-1)).toMatch(/^imported 60 statement\(s\), 0 already there, 0 bad line\(s\) skipped; 121 parties saved/);
+    expect(r.lines.at(-1)).toMatch(/^imported 60 statement\(s\), 0 already there, 0 bad line\(s\) skipped; 121 parties saved/);
     const p = platform();
     const joint = lines.find((l) => l.cosigners.length > 0) as Line;
     const translation = lines.find((l) => l.translationOf) as Line;
@@ -91,7 +82,7 @@ describe('import into the embedded platform', () => {
   it('changes nothing when the same archive is imported again', async () => {
     const r = await cli(['import', '--parties', PARTIES, '--statements', STATEMENTS]);
     expect(r.code).toBe(0);
-    expect(r.out.at(-1)).toContain('imported 0 statement(s), 60 already there');
+    expect(r.lines.at(-1)).toContain('imported 0 statement(s), 60 already there');
     const p = platform();
     expect(p.queues.outboxDepth()).toBe(60);
     p.db.close();
@@ -180,7 +171,7 @@ describe('import --target aws', () => {
       s3: servers.s3,
     });
     expect(r.code).toBe(0);
-    expect(r.out.at(-1)).toContain('imported 8 statement(s)');
+    expect(r.lines.at(-1)).toContain('imported 8 statement(s)');
     const p = awsDeps(
       {
         TABLE_NAME: table,

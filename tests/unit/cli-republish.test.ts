@@ -1,24 +1,15 @@
 // `communique republish`: re-emits stored statements' events, locally into the outbox and on AWS to the
 // stage's statement-events topic (SNS and CloudFormation are the stubbed outermost calls).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-catalog.js';
-import { runCli } from '../../shared/cli/program.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { tableRef } from '../../shared/runtime/aws.js';
 import { localDeps, readLocalSettings } from '../../shared/runtime/local.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { cli } from '../helpers/cli.js';
 import { aStatementInput, aStatementSummary, DEMO_PARTIES } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
-
-async function cli(args: string[], aws?: Parameters<typeof runCli>[2]) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const spy = vi.spyOn(console, 'error').mockImplementation((l: string) => void errors.push(l));
-  const code = await runCli(args, (l) => lines.push(l), aws);
-  spy.mockRestore();
-  return { code, lines, errors };
-}
 
 describe('republish on the embedded platform', () => {
   beforeAll(async () => {
