@@ -1,7 +1,7 @@
 // `npm run bench`: the local flow (submit throughput, submit-to-visible latency) and the Lambda bundles
 // (size, cold load). Prints the figures and writes them to bench/results/. Not a test: the numbers
 // depend on the machine, which the results record.
-// Options: --only=flow|bundles|backlog --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500
+// Options: --only=flow|bundles|backlog|import --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500 --import=1000
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,15 +9,17 @@ import * as z from 'zod';
 import { benchBacklog } from './backlog.js';
 import { benchBundles } from './bundles.js';
 import { benchFlow } from './flow.js';
+import { benchImport } from './import.js';
 import { round } from './stats.js';
 
 const Args = z.object({
-  only: z.enum(['flow', 'bundles', 'backlog']).optional(),
+  only: z.enum(['flow', 'bundles', 'backlog', 'import']).optional(),
   submits: z.coerce.number().int().positive().default(500),
   concurrency: z.coerce.number().int().positive().default(8),
   latency: z.coerce.number().int().positive().default(40),
   runs: z.coerce.number().int().positive().default(15),
   subscribers: z.coerce.number().int().positive().default(1500),
+  import: z.coerce.number().int().positive().default(1000),
 });
 
 async function main() {
@@ -32,6 +34,7 @@ async function main() {
       ? { flow: await benchFlow({ submits: args.submits, concurrency: args.concurrency, latencyProbes: args.latency }) }
       : {}),
     ...(args.only === undefined || args.only === 'backlog' ? { backlog: await benchBacklog(args.subscribers) } : {}),
+    ...(args.only === undefined || args.only === 'import' ? { import: await benchImport(args.import) } : {}),
     ...(args.only === undefined || args.only === 'bundles' ? { bundles: await benchBundles(args.runs) } : {}),
   };
   const file = path.join(import.meta.dirname, 'results', `bench-${results.date.slice(0, 19).replace(/:/g, '')}.json`);

@@ -75,6 +75,8 @@ export interface StatementRepository {
    * in the outbox. False when a statement with this id already exists (nothing changes then).
    */
   create(summary: StatementSummary, event: StatementEvent): Promise<boolean>;
+  /** create() for each entry, in order; the embedded table commits them together (an import's group commit). */
+  createMany(entries: Array<{ summary: StatementSummary; event: StatementEvent }>): Promise<boolean[]>;
   /**
    * Replaces the row with the next version (and lists it under any party newly signed), with its event, in
    * one atomic step; false when the stored version is no longer `expectedVersion` (read again, retry).

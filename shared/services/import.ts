@@ -3,11 +3,11 @@
 // publication time, its cosigners (signed when it was published), countries and the statement it translates.
 import { CountryCode, PartyId } from '../domain/party.js';
 import * as z from '../domain/schema.js';
-import { StatementId, StatementInput } from '../domain/statement.js';
+import { type Statement, StatementId, StatementInput, statementBlobKey, summarise } from '../domain/statement.js';
 import { fieldIssues, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { StatementStore } from './read-statement.js';
-import { checkCosigners, firstVersion, storeFirstVersion } from './statements.js';
+import { checkCosigners, firstVersion } from './statements.js';
 
 /** One line of an archive's statements.jsonl (the format ../shared/bench/make-corpus.mjs writes). */
 export const ArchivedStatement = z.extend(StatementInput, {
@@ -20,10 +20,25 @@ export const ArchivedStatement = z.extend(StatementInput, {
 
 export type ImportOutcome = 'imported' | 'already there';
 
+/** One archived statement, stored whole (blob, then row and event) or not at all. */
 export async function importStatement(
   p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
   record: unknown,
 ): Promise<ImportOutcome> {
+  const prepared = await prepareImport(p, record);
+  if (prepared === 'already there') return prepared;
+  const [outcome] = await commitImports(p, [prepared]);
+  return outcome as ImportOutcome;
+}
+
+/**
+ * Validates an archived statement and writes its blob; the statement exists once commitImports stores its
+ * row (a blob without a row is never read, and is written again by the next import).
+ */
+export async function prepareImport(
+  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
+  record: unknown,
+): Promise<Statement | 'already there'> {
   const parsed = ArchivedStatement.safeParse(record);
   if (!parsed.success) throw new ValidationError('The statement is not valid.', fieldIssues(parsed.error.issues));
   const input = parsed.data;
@@ -45,6 +60,17 @@ export async function importStatement(
   statement.cosigners = cosigners;
   statement.signatures = cosigners.map((party) => ({ party, signedAt: statement.publishedAt }));
   if (input.translationOf) statement.translationOf = input.translationOf;
-  const { created } = await storeFirstVersion(p, statement, 'statement.imported');
-  return created ? 'imported' : 'already there';
+  await p.blobs.put(statementBlobKey(statement.id, 1), JSON.stringify(statement), 'application/json');
+  return statement;
+}
+
+/** Stores the rows and events of prepared statements, together (the embedded table commits them at once). */
+export async function commitImports(p: Pick<StatementStore, 'statements'>, statements: Statement[]): Promise<ImportOutcome[]> {
+  const created = await p.statements.createMany(
+    statements.map((s) => ({
+      summary: summarise(s),
+      event: { type: 'statement.imported', statementId: s.id, version: 1, party: s.party, occurredAt: s.createdAt },
+    })),
+  );
+  return created.map((c) => (c ? 'imported' : 'already there'));
 }

@@ -76,6 +76,13 @@ describe.each(adapters.sets)('$name', ({ make }) => {
       expect((await p.statements.get(s.id))?.title).toBe(s.title);
       expect(await p.statements.get('nope')).toBeUndefined();
     });
+    it('creates many at once, each once, saying which were new', async () => {
+      const a = summary('st-000101', '2019-03-01T00:00:00.000Z');
+      const b = summary('st-000102', '2019-03-02T00:00:00.000Z', { party: 'kke', cosigners: ['tudeh'] });
+      expect(await p.statements.createMany([{ summary: a, event: eventOf(a) }])).toEqual([true]);
+      expect(await p.statements.createMany([a, b].map((s) => ({ summary: s, event: eventOf(s) })))).toEqual([false, true]);
+      expect((await p.statements.list({ party: 'tudeh', limit: 10 })).items.map((s) => s.id)).toContain('st-000102');
+    });
     it('holds the first idempotency record for a (party, key)', async () => {
       const first = { party: 'kke', key: 'k-1', fingerprint: 'f1', statementId: 'id-1' };
       expect(await p.statements.reserveIdempotencyKey(first)).toEqual(first);

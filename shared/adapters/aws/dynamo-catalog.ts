@@ -162,6 +162,20 @@ export class DynamoStatementRepository implements StatementRepository {
     }
   }
 
+  /** Each its own conditional put (DynamoDB has no multi-item commit here); a few at a time. */
+  async createMany(entries: Array<{ summary: StatementSummary; event: StatementEvent }>) {
+    const results: boolean[] = new Array(entries.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < entries.length; i = next++) {
+        const e = entries[i] as { summary: StatementSummary; event: StatementEvent };
+        results[i] = await this.create(e.summary, e.event);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    return results;
+  }
+
   /**
    * The items that list a statement (one per signing party, plus one in the order of storing), written
    * before the statement item: idempotent, and shown only once the statement item says so.

@@ -90,21 +90,27 @@ export class SqliteStatementRepository implements StatementRepository {
   }
 
   async create(summary: StatementSummary, event: StatementEvent) {
+    return this.db.transaction(() => this.insert(summary, event)).immediate();
+  }
+
+  /** One transaction, one fsync, for the lot: an import's group commit. */
+  async createMany(entries: Array<{ summary: StatementSummary; event: StatementEvent }>) {
+    return this.db.transaction(() => entries.map((e) => this.insert(e.summary, e.event))).immediate();
+  }
+
+  private insert(summary: StatementSummary, event: StatementEvent): boolean {
     const key = listingKey(summary);
-    const insert = this.db.transaction(() => {
-      const result = this.db
-        .prepare('INSERT INTO statements (id, listing_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(summary.id, key, JSON.stringify(summary));
-      if (result.changes === 0) return false;
-      const link = this.db.prepare('INSERT INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
-      for (const party of signatories(summary)) link.run(party, key, summary.id);
-      this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
-      this.db
-        .prepare('INSERT INTO statement_events (statement_id, created_key, event) VALUES (?, ?, ?)')
-        .run(summary.id, `${summary.createdAt}#${summary.id}`, JSON.stringify(event));
-      return true;
-    });
-    return insert.immediate();
+    const result = this.db
+      .prepare('INSERT INTO statements (id, listing_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(summary.id, key, JSON.stringify(summary));
+    if (result.changes === 0) return false;
+    const link = this.db.prepare('INSERT INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
+    for (const party of signatories(summary)) link.run(party, key, summary.id);
+    this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+    this.db
+      .prepare('INSERT INTO statement_events (statement_id, created_key, event) VALUES (?, ?, ?)')
+      .run(summary.id, `${summary.createdAt}#${summary.id}`, JSON.stringify(event));
+    return true;
   }
 
   async update(summary: StatementSummary, expectedVersion: number, event: StatementEvent) {
