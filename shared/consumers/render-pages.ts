@@ -5,6 +5,7 @@ import type { Party } from '../domain/party.js';
 import { listingKey, signatories, summarise } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/read-statement.js';
+import { FEED_FILES, type ListingFeed, renderFeeds } from '../site/feeds.js';
 import { contentsOf, formatContents } from '../site/page-contents.js';
 import { publishPage } from '../site/publish-page.js';
 import { renderHomePage, renderPartiesPage, renderPartyPage, renderStatementPage } from '../site/templates/pages.js';
@@ -16,9 +17,18 @@ export function pagesAffectedBy(s: { id: string; party: string; cosigners: strin
   return [`statements/${s.id}/index.html`, 'index.html', 'parties/index.html', ...signatories(s).map((p) => `parties/${p}/index.html`)];
 }
 
+/** A listing's Atom and JSON feeds, beside its page. */
+function feedFiles(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>) {
+  const { atom, json } = renderFeeds(siteUrl, listing, parties);
+  return [
+    { key: `${listing.folder}${FEED_FILES.atom}`, body: atom, contentType: 'application/atom+xml; charset=utf-8' },
+    { key: `${listing.folder}${FEED_FILES.json}`, body: json, contentType: 'application/feed+json; charset=utf-8' },
+  ];
+}
+
 /** Renders the statement's pages; resolves to the keys that changed. */
 export async function renderPages(
-  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks'>,
+  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks' | 'config'>,
   event: StatementEvent,
 ): Promise<string[]> {
   const statement = await requireStatement(p, event.statementId);
@@ -39,7 +49,12 @@ export async function renderPages(
   await publish('index.html', async () => {
     const latest = await p.statements.list({ limit: LATEST_ON_A_PAGE });
     const contents = contentsOf(latest.items, !latest.nextCursor);
-    return { html: await renderHomePage(latest.items, parties, formatContents(contents)), contents, mustInclude: own };
+    return {
+      html: await renderHomePage(latest.items, parties, formatContents(contents)),
+      contents,
+      mustInclude: own,
+      companions: feedFiles(p.config.siteUrl, { title: 'Latest statements', folder: '', items: latest.items }, parties),
+    };
   });
   await publish('parties/index.html', async () => ({ html: await renderPartiesPage(all) }));
   for (const id of signatories(statement)) {
@@ -48,7 +63,12 @@ export async function renderPages(
     await publish(`parties/${id}/index.html`, async () => {
       const listed = await p.statements.list({ party: id, limit: LATEST_ON_A_PAGE });
       const contents = contentsOf(listed.items, !listed.nextCursor);
-      return { html: await renderPartyPage(party, listed.items, parties, formatContents(contents)), contents, mustInclude: own };
+      return {
+        html: await renderPartyPage(party, listed.items, parties, formatContents(contents)),
+        contents,
+        mustInclude: own,
+        companions: feedFiles(p.config.siteUrl, { title: party.name, folder: `parties/${id}/`, items: listed.items }, parties),
+      };
     });
   }
   return written;

@@ -11,6 +11,11 @@ export interface BuiltPage {
   contents?: PageContents;
   /** The listing key of the statement whose event asked for this page: it must be on it. */
   mustInclude?: string;
+  /**
+   * Files made from the same read as the page (its feeds): written under the page's lock once the page is
+   * current, so they move forward with it.
+   */
+  companions?: Array<{ key: string; body: string; contentType: string }>;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -38,12 +43,21 @@ async function attemptPublish(
   const published = current ? parseContents(Buffer.from(current.body).toString('utf8')) : undefined;
   if (page.contents && published && !covers(page.contents, published)) return 'retry';
   if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) return 'retry';
-  if (current && Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) return 'unchanged';
-  try {
-    await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
-    return 'written';
-  } catch (e) {
-    if (e instanceof PreconditionFailedError) return 'retry';
-    throw e;
+  let outcome: 'written' | 'unchanged' = 'unchanged';
+  if (!current || !Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) {
+    try {
+      await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+      outcome = 'written';
+    } catch (e) {
+      if (e instanceof PreconditionFailedError) return 'retry';
+      throw e;
+    }
   }
+  for (const file of page.companions ?? []) {
+    const before = await p.site.get(file.key);
+    if (before && Buffer.from(before).equals(Buffer.from(file.body, 'utf8'))) continue;
+    await p.site.put(file.key, file.body, file.contentType);
+    outcome = 'written';
+  }
+  return outcome;
 }

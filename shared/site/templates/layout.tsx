@@ -9,10 +9,12 @@ export interface LayoutProps {
   scripts?: string[];
   /** The page's contents stamp (page-contents.ts), on pages that concurrent renders rewrite. */
   contents?: string;
+  /** The folder of this listing's feeds ("/", "/parties/kke/"), linked for feed readers. */
+  feeds?: string;
   children?: Child;
 }
 
-export function Layout({ title, lang, dir, description, scripts = [], contents, children }: LayoutProps) {
+export function Layout({ title, lang, dir, description, scripts = [], contents, feeds, children }: LayoutProps) {
   return (
     <html lang={lang} dir={dir}>
       <head>
@@ -21,6 +23,12 @@ export function Layout({ title, lang, dir, description, scripts = [], contents, 
         <title>{`${title} · Communiqué`}</title>
         {description ? <meta name="description" content={description} /> : null}
         {contents !== undefined ? <meta name="communique-contents" content={contents} /> : null}
+        {feeds !== undefined ? (
+          <link rel="alternate" type="application/atom+xml" title={`${title} (Atom)`} href={`${feeds}feed.xml`} />
+        ) : null}
+        {feeds !== undefined ? (
+          <link rel="alternate" type="application/feed+json" title={`${title} (JSON Feed)`} href={`${feeds}feed.json`} />
+        ) : null}
         <link rel="stylesheet" href="/assets/site.css" />
         {scripts.map((src) => (
           <script type="module" src={src} />

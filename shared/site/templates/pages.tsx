@@ -50,7 +50,7 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>, c
 
 export function renderHomePage(latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title="Latest statements" lang="en" dir="ltr" contents={contents}>
+    <Layout title="Latest statements" lang="en" dir="ltr" contents={contents} feeds="/">
       <h1>Latest statements</h1>
       <StatementList items={latest} parties={parties} />
     </Layout>,
@@ -59,7 +59,7 @@ export function renderHomePage(latest: StatementSummary[], parties: Map<string, 
 
 export function renderPartyPage(party: Party, latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title={party.name} lang="en" dir="ltr" contents={contents}>
+    <Layout title={party.name} lang="en" dir="ltr" contents={contents} feeds={`/parties/${party.id}/`}>
       <h1>{party.name}</h1>
       <p class="meta">
         {countryName(party.country)} · writes in {languageName(party.language)}

@@ -1,0 +1,54 @@
+// Atom and JSON Feed for a listing, built with `feed`: the listing's newest statements, dated by
+// publication (not by the time of rendering), so the same statements always give the same bytes.
+import { Feed } from 'feed';
+import type { Party } from '../domain/party.js';
+import { type StatementSummary, signatories, statementPath } from '../domain/statement.js';
+
+export interface ListingFeed {
+  /** "Latest statements", a party's name. */
+  title: string;
+  /** The listing's folder: "" for the home page, "parties/kke/". */
+  folder: string;
+  items: StatementSummary[];
+}
+
+export const FEED_FILES = { atom: 'feed.xml', json: 'feed.json' } as const;
+
+/** Plain text as HTML text: Atom's title and summary are `type="html"`, which feed readers render as markup. */
+function asHtmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function renderFeeds(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>): { atom: string; json: string } {
+  // JSON Feed's title and summary are plain text; Atom's (as `feed` writes them) are HTML: escaped there only.
+  return { atom: buildFeed(siteUrl, listing, parties, asHtmlText).atom1(), json: buildFeed(siteUrl, listing, parties, (t) => t).json1() };
+}
+
+function buildFeed(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>, text: (plain: string) => string): Feed {
+  const page = `${siteUrl}/${listing.folder}`;
+  const newest = listing.items[0]?.publishedAt;
+  const feed = new Feed({
+    id: page,
+    title: text(`${listing.title} · Communiqué`),
+    link: page,
+    language: 'en',
+    copyright: 'Each statement belongs to the parties that signed it.',
+    generator: false,
+    ...(newest ? { updated: new Date(newest) } : { updated: new Date(0) }),
+    feedLinks: { atom: `${page}${FEED_FILES.atom}`, json: `${page}${FEED_FILES.json}` },
+  });
+  for (const s of listing.items) {
+    const url = `${siteUrl}${statementPath(s.id)}`;
+    feed.addItem({
+      id: url,
+      link: url,
+      title: text(s.title),
+      date: new Date(s.publishedAt),
+      published: new Date(s.publishedAt),
+      ...(s.summary ? { description: text(s.summary) } : {}),
+      author: signatories(s).map((id) => ({ name: text(parties.get(id)?.name ?? id), link: `${siteUrl}/parties/${id}/` })),
+      category: s.topics.map((t) => ({ name: t, term: t })),
+    });
+  }
+  return feed;
+}
