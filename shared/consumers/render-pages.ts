@@ -44,7 +44,7 @@ export async function renderPages(
     // Read again under the lock: a later version may have landed since the event was sent.
     const current = await requireStatement(p, statement.id);
     const contents = contentsOf([summarise(current)], true);
-    return { html: await renderStatementPage(current, parties, formatContents(contents)), contents };
+    return { html: await renderStatementPage(current, parties, p.config.siteUrl, formatContents(contents)), contents };
   });
   await publish('index.html', async () => {
     const latest = await p.statements.list({ limit: LATEST_ON_A_PAGE });

@@ -50,6 +50,8 @@ export async function buildSiteShell(): Promise<SiteFile[]> {
     { key: 'assets/search.js', body: script, contentType: 'text/javascript; charset=utf-8' },
     { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
     { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },
+    // Every page is for readers and search engines; the API is not a page.
+    { key: 'robots.txt', body: 'User-agent: *\nAllow: /\nDisallow: /v1/\n', contentType: 'text/plain; charset=utf-8' },
     { key: 'index.html', body: await renderNothingPublishedPage('Latest statements'), contentType: HTML, placeholder: true },
     { key: 'parties/index.html', body: await renderNothingPublishedPage('Parties'), contentType: HTML, placeholder: true },
   ];

@@ -153,7 +153,9 @@ describe('untrusted text', () => {
         handlers: [...document.querySelectorAll('*')].flatMap((el) =>
           [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name),
         ),
-        scripts: [...document.scripts].map((sc) => sc.src),
+        // JSON-LD data blocks are never executed; every script that runs must be the site's own.
+        scripts: [...document.scripts].filter((sc) => sc.type !== 'application/ld+json').map((sc) => sc.src),
+        jsonLd: [...document.scripts].filter((sc) => sc.type === 'application/ld+json').map((sc) => sc.textContent ?? ''),
         title: document.querySelector('h1')?.textContent ?? '',
       }));
       expect(state.pwned, pagePath).toBeUndefined();
@@ -163,7 +165,11 @@ describe('untrusted text', () => {
         pagePath,
       ).toBe(true);
       expect(dialogs).toEqual([]);
-      if (pagePath.startsWith('/statements/')) expect(state.title).toContain('<script>window.__pwned = 1</script>');
+      if (pagePath.startsWith('/statements/')) {
+        expect(state.title).toContain('<script>window.__pwned = 1</script>');
+        expect(state.jsonLd).toHaveLength(1);
+        expect((JSON.parse(state.jsonLd[0] as string) as { headline: string }).headline).toContain('<script>window.__pwned = 1</script>');
+      }
       await page.close();
     }
   });

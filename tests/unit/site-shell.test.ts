@@ -26,6 +26,12 @@ describe('publishSiteShell', () => {
     expect(files.find((f) => f.key === 'index.html')?.body).toContain('Nothing published yet');
   });
 
+  it('ships a robots.txt that lets crawlers read every page but not the API', async () => {
+    const robots = (await buildSiteShell()).find((f) => f.key === 'robots.txt');
+    expect(robots?.body.split('\n')).toEqual(['User-agent: *', 'Allow: /', 'Disallow: /v1/', '']);
+    expect(robots?.contentType).toBe('text/plain; charset=utf-8');
+  });
+
   it('does not overwrite an index.html render-pages wrote, but writes the 404 page and the missing placeholders', async () => {
     const site = aSiteStore();
     await site.put('index.html', '<!doctype html><p>published', 'text/html');

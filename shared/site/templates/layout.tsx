@@ -11,10 +11,12 @@ export interface LayoutProps {
   contents?: string;
   /** The folder of this listing's feeds ("/", "/parties/kke/"), linked for feed readers. */
   feeds?: string;
+  /** More of the head: a statement's canonical link, Open Graph tags and JSON-LD. */
+  head?: Child;
   children?: Child;
 }
 
-export function Layout({ title, lang, dir, description, scripts = [], contents, feeds, children }: LayoutProps) {
+export function Layout({ title, lang, dir, description, scripts = [], contents, feeds, head, children }: LayoutProps) {
   return (
     <html lang={lang} dir={dir}>
       <head>
@@ -30,6 +32,7 @@ export function Layout({ title, lang, dir, description, scripts = [], contents, 
           <link rel="alternate" type="application/feed+json" title={`${title} (JSON Feed)`} href={`${feeds}feed.json`} />
         ) : null}
         <link rel="stylesheet" href="/assets/site.css" />
+        {head ?? null}
         {scripts.map((src) => (
           <script type="module" src={src} />
         ))}

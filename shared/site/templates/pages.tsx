@@ -4,18 +4,27 @@
 import { languageName } from '../../domain/language.js';
 import { countryName, type Party } from '../../domain/party.js';
 import { type Statement, type StatementSummary, signatories } from '../../domain/statement.js';
+import { ArticleHead } from './article-head.js';
 import { Layout, renderDocument } from './layout.js';
 import { DateLine, PartyNames, StatementList, Summary } from './statement-list.js';
 
-export function renderStatementPage(s: Statement, parties: Map<string, Party>, contents?: string): Promise<string> {
+export function renderStatementPage(s: Statement, parties: Map<string, Party>, siteUrl: string, contents?: string): Promise<string> {
   return renderDocument(
-    <Layout title={s.title} lang={s.language} dir={s.dir} description={s.summary || undefined} contents={contents}>
+    <Layout
+      title={s.title}
+      lang={s.language}
+      dir={s.dir}
+      description={s.summary || undefined}
+      contents={contents}
+      head={<ArticleHead s={s} parties={parties} siteUrl={siteUrl} />}
+    >
       <article class="statement">
         {/* dir="auto": a title may be in another script than the statement (quoted names, demo data). */}
         <h1 dir="auto">{s.title}</h1>
         <p class="meta" lang="en" dir="ltr">
           <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} /> ·{' '}
           <span class="language">{languageName(s.language)}</span>
+          {s.countries.length ? <span class="countries"> · {s.countries.map((c) => countryName(c)).join(', ')}</span> : null}
         </p>
         {s.signatures.length ? (
           <ul class="signatures" lang="en" dir="ltr">
