@@ -5,12 +5,14 @@ import { tempDir } from './local-platform.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<BrowserContext & { dispose(): Promise<void> }> {
+/** bypassCSP: only for tests that inject their own tools (axe-core) into the site's pages. */
+export async function launchBrowser(opts: { bypassCSP?: boolean } = {}): Promise<BrowserContext & { dispose(): Promise<void> }> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (as .ci/run does).`);
   const profile = tempDir('communique-chromium-');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
     args: [
       '--headless',
       '--no-sandbox',
