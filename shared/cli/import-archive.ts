@@ -67,6 +67,8 @@ export async function importArchive(
   const progress = startProgress('importing', say.out, await countLines(files.statements));
   const lines = readline.createInterface({ input: fs.createReadStream(files.statements, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   const problems: Array<{ n: number; text: string }> = [];
+  /** Ids of lines being prepared or waiting for the commit, with their line numbers (at most a commit's worth). */
+  const unstored = new Map<string, number>();
   // Prepared statements (blob written) wait here for one commit of many rows: a group commit.
   let prepared: Statement[] = [];
   const commit = async () => {
@@ -76,6 +78,7 @@ export async function importArchive(
       if (outcome === 'imported') report.imported++;
       else report.alreadyThere++;
     }
+    for (const s of batch) unstored.delete(s.id);
   };
   const importLine = async (line: string, n: number): Promise<void> => {
     try {
@@ -85,9 +88,19 @@ export async function importArchive(
       } catch (e) {
         throw new ValidationError(`not JSON (${(e as Error).message})`);
       }
-      const statement = await prepareImport(p, record);
-      if (statement === 'already there') report.alreadyThere++;
-      else prepared.push(statement);
+      // Two lines with one id, both not stored yet, would race for its blob: the later one is refused.
+      const id = (record as { id?: unknown } | null)?.id;
+      const earlier = typeof id === 'string' ? unstored.get(id) : undefined;
+      if (earlier !== undefined) throw new ValidationError(`the same id as line ${earlier}`, [{ path: 'id', message: 'duplicate' }]);
+      if (typeof id === 'string') unstored.set(id, n);
+      const statement = await prepareImport(p, record).catch((e: unknown) => {
+        if (typeof id === 'string') unstored.delete(id);
+        throw e;
+      });
+      if (statement === 'already there') {
+        report.alreadyThere++;
+        if (typeof id === 'string') unstored.delete(id);
+      } else prepared.push(statement);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       report.badLines++;

@@ -101,6 +101,7 @@ describe('import into the embedded platform', () => {
         JSON.stringify({ ...JSON.parse(good('bad-file-4')), cosigners: ['nobody-here'] }),
         JSON.stringify({ ...JSON.parse(good('bad-file-5')), body: '<script>alert(1)</script>', id: 'Not An Id' }),
         good('bad-file-ok-2'),
+        good('bad-file-ok-2'),
       ].join('\n'),
     );
     const r = await cli(['import', '--parties', PARTIES, '--statements', file]);
@@ -111,9 +112,11 @@ describe('import into the embedded platform', () => {
       'line 4',
       'line 5',
       'line 6',
+      'line 8',
     ]);
     expect(r.errors.find((l) => l.startsWith('line 3'))).toContain('no-such-party');
-    expect(r.errors.at(-1)).toContain('5 line(s) were not imported');
+    expect(r.errors.find((l) => l.startsWith('line 8'))).toContain('the same id as line 7');
+    expect(r.errors.at(-1)).toContain('6 line(s) were not imported');
     const p = platform();
     for (const id of ['bad-file-ok-1', 'bad-file-ok-2']) expect(await p.statements.get(id)).toBeDefined();
     for (const id of ['bad-file-2', 'bad-file-3', 'bad-file-4']) {
