@@ -7,7 +7,8 @@ export function encodeCursor(listingKey: string): string {
 
 export function decodeCursor(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[0-9a-z]+$/.test(key)) {
+  // Ids are the platform's own or an imported archive's ("st-000042"); none is a bound before any id.
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[0-9a-z-]*$/.test(key)) {
     throw new ValidationError('The cursor is not one this API gave out.', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
   return key;
