@@ -8,6 +8,16 @@ import { requireStatement } from '../services/read-statement.js';
 import { FEED_FILES, type ListingFeed, renderFeeds } from '../site/feeds.js';
 import { contentsOf, formatContents } from '../site/page-contents.js';
 import { publishPage } from '../site/publish-page.js';
+import {
+  monthOf,
+  monthSitemap,
+  monthSitemapKey,
+  PAGES_SITEMAP,
+  pagesSitemap,
+  SITEMAP_INDEX,
+  sitemapIndex,
+  XML_FILE,
+} from '../site/sitemaps.js';
 import { renderHomePage, renderPartiesPage, renderPartyPage, renderStatementPage } from '../site/templates/pages.js';
 
 export const LATEST_ON_A_PAGE = 20;
@@ -71,5 +81,9 @@ export async function renderPages(
       };
     });
   }
+  const month = monthOf(statement.publishedAt);
+  if (await publishPage(p, monthSitemapKey(month), monthSitemap(p, month, statement), XML_FILE)) written.push(monthSitemapKey(month));
+  if (await publishPage(p, SITEMAP_INDEX, sitemapIndex(p, month), XML_FILE)) written.push(SITEMAP_INDEX);
+  if (await publishPage(p, PAGES_SITEMAP, pagesSitemap(p, [...parties.keys()]), XML_FILE)) written.push(PAGES_SITEMAP);
   return written;
 }

@@ -29,8 +29,21 @@ const META_PATTERN = new RegExp(`<meta name="${CONTENTS_META}" content="([^"]*)"
 /** The stamp of a page as published, or undefined for a page without one (the shell's placeholder). */
 export function parseContents(html: string): PageContents | undefined {
   const m = META_PATTERN.exec(html);
-  if (!m) return undefined;
-  const [flag, ...rest] = (m[1] as string).split(' ').filter(Boolean);
+  return m ? parseContentsValue(m[1] as string) : undefined;
+}
+
+/** For XML files (sitemaps), the stamp is a comment after the root element. */
+export function contentsComment(c: PageContents): string {
+  return `<!-- ${CONTENTS_META} ${formatContents(c)} -->`;
+}
+
+export function parseContentsComment(xml: string): PageContents | undefined {
+  const m = new RegExp(`<!-- ${CONTENTS_META} ([^>]*) -->`).exec(xml);
+  return m ? parseContentsValue(m[1] as string) : undefined;
+}
+
+function parseContentsValue(value: string): PageContents {
+  const [flag, ...rest] = value.split(' ').filter(Boolean);
   const entries = rest.flatMap((token) => {
     const at = token.lastIndexOf('@');
     const version = Number(token.slice(at + 1));

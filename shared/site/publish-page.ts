@@ -18,15 +18,27 @@ export interface BuiltPage {
   companions?: Array<{ key: string; body: string; contentType: string }>;
 }
 
-const HTML = 'text/html; charset=utf-8';
 const ATTEMPTS = 7;
 
 /** Rewrites `key`; resolves to whether the page changed. Throws StaleReadError if the store keeps lagging. */
-export async function publishPage(p: Pick<Platform, 'site' | 'locks'>, key: string, build: () => Promise<BuiltPage>): Promise<boolean> {
+/** What kind of file: HTML pages carry their stamp in a meta tag, XML files (sitemaps) in a comment. */
+export interface FileFormat {
+  contentType: string;
+  parse: (text: string) => PageContents | undefined;
+}
+
+const HTML_PAGE: FileFormat = { contentType: 'text/html; charset=utf-8', parse: parseContents };
+
+export async function publishPage(
+  p: Pick<Platform, 'site' | 'locks'>,
+  key: string,
+  build: () => Promise<BuiltPage>,
+  format: FileFormat = HTML_PAGE,
+): Promise<boolean> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     // Waits happen outside the lock: other renders of the page go on meanwhile.
     if (attempt) await sleep(50 * 2 ** attempt * (0.5 + Math.random()));
-    const outcome = await p.locks.withLock(`site:${key}`, () => attemptPublish(p, key, build));
+    const outcome = await p.locks.withLock(`site:${key}`, () => attemptPublish(p, key, build, format));
     if (outcome !== 'retry') return outcome === 'written';
   }
   throw new StaleReadError(`${key}: the statements read are older than the page already published; retrying later`);
@@ -37,16 +49,17 @@ async function attemptPublish(
   p: Pick<Platform, 'site'>,
   key: string,
   build: () => Promise<BuiltPage>,
+  format: FileFormat,
 ): Promise<'written' | 'unchanged' | 'retry'> {
   const current = await p.site.read(key);
   const page = await build();
-  const published = current ? parseContents(Buffer.from(current.body).toString('utf8')) : undefined;
+  const published = current ? format.parse(Buffer.from(current.body).toString('utf8')) : undefined;
   if (page.contents && published && !covers(page.contents, published)) return 'retry';
   if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) return 'retry';
   let outcome: 'written' | 'unchanged' = 'unchanged';
   if (!current || !Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) {
     try {
-      await p.site.put(key, page.html, HTML, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
+      await p.site.put(key, page.html, format.contentType, current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
       outcome = 'written';
     } catch (e) {
       if (e instanceof PreconditionFailedError) return 'retry';

@@ -1,0 +1,87 @@
+// The sitemap (built with `sitemap`): an index of one child per month of publication plus one of the
+// listing pages, so a publish rewrites its month's child and, for a new month, the index: never a file
+// that grows with the whole archive. Each child carries what it lists as a comment stamp, so a render
+// that read an older list never replaces a newer file (publish-page.ts).
+import { Readable } from 'node:stream';
+import { SitemapIndexStream, SitemapStream, streamToPromise } from 'sitemap';
+import { encodeCursor } from '../adapters/cursor.js';
+import type { StatementSummary } from '../domain/statement.js';
+import { listingKey, statementPath } from '../domain/statement.js';
+import type { Platform } from '../platform.js';
+import { contentsComment, contentsOf, type PageContents, parseContentsComment } from './page-contents.js';
+import type { BuiltPage, FileFormat } from './publish-page.js';
+
+export const SITEMAP_INDEX = 'sitemap.xml';
+export const PAGES_SITEMAP = 'sitemaps/pages.xml';
+export const XML_FILE: FileFormat = { contentType: 'application/xml; charset=utf-8', parse: parseContentsComment };
+
+export function monthOf(publishedAt: string): string {
+  return publishedAt.slice(0, 7);
+}
+
+export function monthSitemapKey(month: string): string {
+  return `sitemaps/${month}.xml`;
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+}
+
+async function xmlOf(stream: SitemapStream | SitemapIndexStream, items: unknown[]): Promise<string> {
+  return (await streamToPromise(Readable.from(items).pipe(stream))).toString('utf8');
+}
+
+/** The month's statements, oldest first, paged from the listing (a month holds a bounded number). */
+async function statementsOf(p: Pick<Platform, 'statements'>, month: string): Promise<StatementSummary[]> {
+  const start = `${month}-01T00:00:00.000Z`;
+  const found: StatementSummary[] = [];
+  let cursor: string | undefined = encodeCursor(`${nextMonth(month)}-01T00:00:00.000Z#`);
+  while (cursor) {
+    const page = await p.statements.list({ limit: 200, cursor });
+    for (const s of page.items) {
+      if (s.publishedAt < start) return found.reverse();
+      found.push(s);
+    }
+    cursor = page.nextCursor;
+  }
+  return found.reverse();
+}
+
+export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: string, own: StatementSummary) {
+  return async (): Promise<BuiltPage> => {
+    const items = await statementsOf(p, month);
+    const contents = contentsOf(items, true);
+    const xml = await xmlOf(
+      new SitemapStream({ hostname: p.config.siteUrl }),
+      items.map((s) => ({ url: statementPath(s.id), lastmod: s.signatures.at(-1)?.signedAt ?? s.publishedAt })),
+    );
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude: listingKey(own) };
+  };
+}
+
+/** The index: every month that has statements (read from the index itself, plus this one) and the pages. */
+export function sitemapIndex(p: Pick<Platform, 'site' | 'config'>, month: string) {
+  return async (): Promise<BuiltPage> => {
+    const current = await p.site.get(SITEMAP_INDEX);
+    const known = current ? (parseContentsComment(Buffer.from(current).toString('utf8'))?.entries ?? []) : [];
+    const months = [...new Set([...known.map((e) => e.key), month])].sort();
+    const contents: PageContents = { entries: months.map((m) => ({ key: m, version: 1 })), complete: true };
+    const xml = await xmlOf(new SitemapIndexStream(), [
+      `${p.config.siteUrl}/${PAGES_SITEMAP}`,
+      ...months.map((m) => `${p.config.siteUrl}/${monthSitemapKey(m)}`),
+    ]);
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude: month };
+  };
+}
+
+/** The listing pages: home, the parties index and each party's page. */
+export function pagesSitemap(p: Pick<Platform, 'config'>, partyIds: string[]) {
+  return async (): Promise<BuiltPage> => ({
+    html: await xmlOf(new SitemapStream({ hostname: p.config.siteUrl }), [
+      '/',
+      '/parties/',
+      ...partyIds.sort().map((id) => `/parties/${id}/`),
+    ]),
+  });
+}
