@@ -4,12 +4,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import {
-  DynamoPartyRepository,
-  DynamoPressKeyRepository,
-  DynamoStatementRepository,
-  DynamoSubscriberRepository,
-} from '../adapters/aws/dynamo-catalog.js';
+import { DynamoPartyRepository, DynamoPressKeyRepository, DynamoSubscriberRepository } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import { stackName } from '../deployment.js';

@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoStatementRepository } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
 import * as z from '../domain/schema.js';
 

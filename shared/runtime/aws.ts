@@ -8,12 +8,12 @@ import {
   DynamoPartyRepository,
   DynamoPressKeyRepository,
   DynamoSendLedger,
-  DynamoStatementRepository,
   DynamoSubscriberRepository,
   type TableRef,
 } from '../adapters/aws/dynamo-catalog.js';
 import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
+import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import * as z from '../domain/schema.js';

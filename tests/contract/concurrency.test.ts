@@ -15,7 +15,7 @@ import { readStatement } from '../../shared/services/read-statement.js';
 import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { parseContents } from '../../shared/site/page-contents.js';
 import { adapterSets } from '../helpers/adapter-sets.js';
-import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
+import { aStatementInput, DEMO_PARTIES, publishedEvent, siteText } from '../helpers/factories.js';
 
 const BATCH = 12;
 
@@ -32,19 +32,11 @@ class RecordingMailer implements Mailer {
   }
 }
 
-const eventOf = (s: Statement): StatementEvent => ({
-  type: 'statement.published',
-  statementId: s.id,
-  version: s.version,
-  party: s.party,
-  occurredAt: s.createdAt,
-});
-
-const text = async (p: Platform, key: string) => Buffer.from((await p.site.get(key)) ?? []).toString('utf8');
+const text = (p: Platform, key: string) => siteText(p.site, key);
 
 /** A batch as Lambda may deliver it: every record, three of them twice, in no particular order. */
 function batchOf(statements: Statement[]): StatementEvent[] {
-  const events = statements.map(eventOf);
+  const events = statements.map(publishedEvent);
   return [...events, ...events.slice(0, 3)].reverse();
 }
 

@@ -1,6 +1,9 @@
 // Small factories of test data: valid by default, override what the test is about.
+
+import type { StatementEvent } from '../../shared/domain/events.js';
 import type { Party } from '../../shared/domain/party.js';
-import type { StatementInput, StatementSummary } from '../../shared/domain/statement.js';
+import type { Statement, StatementInput, StatementSummary } from '../../shared/domain/statement.js';
+import type { ObjectStore } from '../../shared/ports.js';
 
 let n = 0;
 
@@ -52,4 +55,14 @@ export function aStatementSummary(overrides: Partial<StatementSummary> = {}): St
     createdAt: at,
     ...overrides,
   };
+}
+
+/** The event a statement's publication emitted. */
+export function publishedEvent(s: Pick<Statement, 'id' | 'version' | 'party' | 'createdAt'>): StatementEvent {
+  return { type: 'statement.published', statementId: s.id, version: s.version, party: s.party, occurredAt: s.createdAt };
+}
+
+/** A site file as text ('' when absent). */
+export async function siteText(site: ObjectStore, key: string): Promise<string> {
+  return Buffer.from((await site.get(key)) ?? []).toString('utf8');
 }

@@ -1,7 +1,7 @@
 // `communique republish`: re-emits stored statements' events, locally into the outbox and on AWS to the
 // stage's statement-events topic (SNS and CloudFormation are the stubbed outermost calls).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-catalog.js';
+import { DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-statements.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { tableRef } from '../../shared/runtime/aws.js';
 import { localDeps, readLocalSettings } from '../../shared/runtime/local.js';

@@ -2,22 +2,14 @@
 // escaped, linked from the page's head, and the same bytes for the same statements.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderPages } from '../../shared/consumers/render-pages.js';
-import type { StatementEvent } from '../../shared/domain/events.js';
 import type { Statement } from '../../shared/domain/statement.js';
 import { submitStatement } from '../../shared/services/statements.js';
-import { aStatementInput } from '../helpers/factories.js';
+import { aStatementInput, publishedEvent, siteText } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
 
 let p: Awaited<ReturnType<typeof aLocalPlatform>>;
 const published: Statement[] = [];
-const text = async (key: string) => Buffer.from((await p.site.get(key)) ?? []).toString('utf8');
-const eventOf = (s: Statement): StatementEvent => ({
-  type: 'statement.published',
-  statementId: s.id,
-  version: 1,
-  party: s.party,
-  occurredAt: s.createdAt,
-});
+const text = (key: string) => siteText(p.site, key);
 
 beforeEach(async () => {
   p = await aLocalPlatform();
@@ -27,7 +19,7 @@ beforeEach(async () => {
     const input = aStatementInput({ title, publishedAt: new Date(Date.UTC(2026, 9, 1 + i)).toISOString(), topics: ['strikes'] });
     published.push((await submitStatement(p, i === 2 ? 'tkp' : 'kke', input)).statement);
   }
-  for (const s of published) await renderPages(p, eventOf(s));
+  for (const s of published) await renderPages(p, publishedEvent(s));
 });
 afterEach(() => p.cleanup());
 
@@ -70,7 +62,7 @@ describe('listing feeds', () => {
   it('writes the same bytes again for the same statements (dated by publication, not by rendering)', async () => {
     const before = [await text('feed.xml'), await text('feed.json')];
     await new Promise((r) => setTimeout(r, 5));
-    await renderPages(p, eventOf(published[0] as Statement));
+    await renderPages(p, publishedEvent(published[0] as Statement));
     expect([await text('feed.xml'), await text('feed.json')]).toEqual(before);
   });
 });

@@ -1,7 +1,8 @@
 // What exists only to make retries safe expires (DynamoDB TTL), and nothing relies on it past that.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSendLedger, DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-catalog.js';
+import { DynamoSendLedger } from '../../shared/adapters/aws/dynamo-catalog.js';
+import { DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-statements.js';
 import { sendEmails } from '../../shared/consumers/send-emails.js';
 import { IDEMPOTENCY_KEY_DAYS, MAIL_WINDOW_DAYS, SEND_LEDGER_DAYS } from '../../shared/domain/retention.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';

@@ -4,22 +4,14 @@ import { Readable } from 'node:stream';
 import { parseSitemap, parseSitemapIndex } from 'sitemap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPages } from '../../shared/consumers/render-pages.js';
-import type { StatementEvent } from '../../shared/domain/events.js';
 import type { Statement } from '../../shared/domain/statement.js';
 import { submitStatement } from '../../shared/services/statements.js';
-import { aStatementInput } from '../helpers/factories.js';
+import { aStatementInput, publishedEvent, siteText } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
 
 let p: Awaited<ReturnType<typeof aLocalPlatform>>;
 const made: Statement[] = [];
-const text = async (key: string) => Buffer.from((await p.site.get(key)) ?? []).toString('utf8');
-const eventOf = (s: Statement): StatementEvent => ({
-  type: 'statement.published',
-  statementId: s.id,
-  version: 1,
-  party: s.party,
-  occurredAt: s.createdAt,
-});
+const text = (key: string) => siteText(p.site, key);
 const SITE = 'http://localhost:3000';
 
 beforeAll(async () => {
@@ -28,7 +20,7 @@ beforeAll(async () => {
     made.push((await submitStatement(p, 'kke', aStatementInput({ publishedAt: at }))).statement);
   }
   // Out of order, as events may come.
-  for (const s of [made[2], made[0], made[1]] as Statement[]) await renderPages(p, eventOf(s));
+  for (const s of [made[2], made[0], made[1]] as Statement[]) await renderPages(p, publishedEvent(s));
 });
 afterAll(() => p.cleanup());
 
@@ -54,7 +46,7 @@ describe('the sitemap', () => {
   it('rewrites only the new statement’s month, not the others', async () => {
     const september = await text('sitemaps/2026-09.xml');
     const late = (await submitStatement(p, 'tkp', aStatementInput({ publishedAt: '2026-10-25T10:00:00Z' }))).statement;
-    const written = await renderPages(p, eventOf(late));
+    const written = await renderPages(p, publishedEvent(late));
     expect(written).toContain('sitemaps/2026-10.xml');
     expect(written).not.toContain('sitemaps/2026-09.xml');
     expect(written).not.toContain('sitemap.xml');

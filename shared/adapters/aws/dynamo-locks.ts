@@ -5,7 +5,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomToken } from '../../domain/ids.js';
 import { LockTimeoutError } from '../../errors.js';
 import type { Locks } from '../../ports.js';
-import type { TableRef } from './dynamo-catalog.js';
+import { isConditionFailure, type TableRef } from './dynamo-table.js';
 
 export interface LeaseSettings {
   /** How long a lease lasts if its holder never releases it. */
@@ -15,8 +15,6 @@ export interface LeaseSettings {
 }
 
 export const DEFAULT_LEASE_SETTINGS: LeaseSettings = { leaseMs: 20_000, waitMs: 20_000 };
-
-const isConditionFailure = (e: unknown) => (e as Error)?.name === 'ConditionalCheckFailedException';
 
 export class DynamoLocks implements Locks {
   constructor(

@@ -1,7 +1,7 @@
 // The rate limiter on DynamoDB: one item per key and fixed window, counted by an atomic ADD, expired by TTL.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, type RateLimiter, systemClock } from '../../ports.js';
-import type { TableRef } from './dynamo-catalog.js';
+import type { TableRef } from './dynamo-table.js';
 
 /** TTL deletes items up to days late; the window's start in the key makes a late item harmless. */
 const EXPIRY_GRACE_SECONDS = 60;

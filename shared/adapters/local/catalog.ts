@@ -104,13 +104,18 @@ export class SqliteStatementRepository implements StatementRepository {
       .prepare('INSERT INTO statements (id, listing_key, json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
       .run(summary.id, key, JSON.stringify(summary));
     if (result.changes === 0) return false;
-    const link = this.db.prepare('INSERT INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
-    for (const party of signatories(summary)) link.run(party, key, summary.id);
-    this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+    this.listAndEmit(summary, key, event);
     this.db
       .prepare('INSERT INTO statement_events (statement_id, created_key, event) VALUES (?, ?, ?)')
       .run(summary.id, `${summary.createdAt}#${summary.id}`, JSON.stringify(event));
     return true;
+  }
+
+  /** Within a write's transaction: list the statement under every signing party, and queue its event. */
+  private listAndEmit(summary: StatementSummary, key: string, event: StatementEvent): void {
+    const link = this.db.prepare('INSERT OR IGNORE INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
+    for (const party of signatories(summary)) link.run(party, key, summary.id);
+    this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
   }
 
   async update(summary: StatementSummary, expectedVersion: number, event: StatementEvent) {
@@ -120,9 +125,7 @@ export class SqliteStatementRepository implements StatementRepository {
         .prepare("UPDATE statements SET json = ? WHERE id = ? AND json_extract(json, '$.version') = ?")
         .run(JSON.stringify(summary), summary.id, expectedVersion);
       if (result.changes === 0) return false;
-      const link = this.db.prepare('INSERT OR IGNORE INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
-      for (const party of signatories(summary)) link.run(party, key, summary.id);
-      this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
+      this.listAndEmit(summary, key, event);
       // Republishing emits the latest event; it is not relayed yet.
       this.db
         .prepare('UPDATE statement_events SET event = ?, relayed_at = NULL WHERE statement_id = ?')
