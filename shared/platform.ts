@@ -1,6 +1,7 @@
 // The dependencies every entry point is built from: one set per runtime (runtime/local.ts, runtime/aws.ts).
 import type {
   Clock,
+  ListingRepository,
   Locks,
   Mailer,
   ObjectStore,
@@ -29,6 +30,8 @@ export interface Platform {
   parties: PartyRepository;
   keys: PressKeyRepository;
   statements: StatementRepository;
+  /** The site's listings: each statement numbered in each listing it belongs to. */
+  listings: ListingRepository;
   subscribers: SubscriberRepository;
   ledger: SendLedger;
   /** Canonical statements (blobs). */

@@ -94,6 +94,30 @@ export interface StatementRepository {
   markRelayed(id: string, version: number, at: string): Promise<void>;
 }
 
+/** A statement in a listing, with its number there (1 = the first added). */
+export interface ListingEntry {
+  seq: number;
+  summary: StatementSummary;
+}
+
+/**
+ * The site's listings (domain/listings.ts), kept in the table beside the statements: a statement is
+ * numbered in each of its listings in the same atomic step that stores it (or, on DynamoDB, before its
+ * commit point, shown once committed). Numbers are never reused; a listing may have gaps.
+ */
+export interface ListingRepository {
+  /** The committed statements numbered from..to (inclusive), in order. */
+  range(listing: string, from: number, to: number): Promise<ListingEntry[]>;
+  /** The `limit` highest-numbered committed statements, newest first, and the highest number given out. */
+  newest(listing: string, limit: number): Promise<{ entries: ListingEntry[]; size: number }>;
+  /** The statement's number in each listing it is in. */
+  placesOf(statementId: string): Promise<Map<string, number>>;
+  /** The committed statements just before and after `seq` in the listing. */
+  neighbours(listing: string, seq: number): Promise<{ before?: ListingEntry; after?: ListingEntry }>;
+  /** Listings whose id starts with `prefix` ("party:", "" for all), with their sizes, in id order. */
+  sizes(prefix: string): Promise<Array<{ listing: string; size: number }>>;
+}
+
 export type SendClaim = 'claimed' | 'pending' | 'sent';
 
 export interface SubscriberRepository {

@@ -11,6 +11,7 @@ import {
   DynamoSubscriberRepository,
   type TableRef,
 } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoListingRepository } from '../adapters/aws/dynamo-listings.js';
 import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
 import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
@@ -81,6 +82,7 @@ export function awsTable(
   dynamo: DynamoDBClient = new DynamoDBClient({}),
 ): Omit<Platform, 'blobs' | 'site' | 'mailer'> {
   const table = tableRef(dynamo, settings.TABLE_NAME);
+  const statements = new DynamoStatementRepository(table);
   return {
     config: {
       siteUrl: settings.SITE_URL.replace(/\/+$/, ''),
@@ -91,7 +93,8 @@ export function awsTable(
     clock: systemClock,
     parties: new DynamoPartyRepository(table),
     keys: new DynamoPressKeyRepository(table),
-    statements: new DynamoStatementRepository(table),
+    statements,
+    listings: new DynamoListingRepository(table, (ids) => statements.committedSummaries(ids)),
     subscribers: new DynamoSubscriberRepository(table),
     ledger: new DynamoSendLedger(table),
     locks: new DynamoLocks(table),

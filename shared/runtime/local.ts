@@ -13,6 +13,7 @@ import { FileObjectStore } from '../adapters/local/file-store.js';
 import { ProcessLocks } from '../adapters/local/process-locks.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
 import { type Db, openCounters, openDatabase } from '../adapters/local/sqlite.js';
+import { SqliteListingRepository } from '../adapters/local/sqlite-listings.js';
 import { SqliteRateLimiter } from '../adapters/local/sqlite-rate-limiter.js';
 import { CONSUMERS } from '../domain/events.js';
 import type { Platform } from '../platform.js';
@@ -81,6 +82,7 @@ export function localDeps(
     parties: new SqlitePartyRepository(db),
     keys: new SqlitePressKeyRepository(db),
     statements: new SqliteStatementRepository(db),
+    listings: new SqliteListingRepository(db),
     subscribers: new SqliteSubscriberRepository(db),
     ledger: new SqliteSendLedger(db),
     blobs: new FileObjectStore(path.join(settings.dataDir, 'blobs')),

@@ -123,6 +123,81 @@ describe.each(adapters.sets)('$name', ({ make }) => {
     });
   });
 
+  describe('listings', () => {
+    // A fresh platform: numbers start at 1 here.
+    let q: Platform;
+    beforeAll(async () => {
+      q = await make();
+    });
+    const at = (day: number) => `2020-05-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+    it('numbers each statement in every listing it belongs to, in the order stored, whatever its date', async () => {
+      const a = summary('li-a', at(20), { party: 'kke', topics: ['peace', 'nato'], countries: ['GR'], language: 'el' });
+      const b = summary('li-b', at(3), { party: 'tkp', cosigners: ['kke'], topics: ['peace'], countries: ['TR', 'GR'], language: 'tr' });
+      const c = summary('li-c', '2019-12-31T23:00:00.000Z', { party: 'kke', topics: [], countries: ['GR'], language: 'el' });
+      for (const s of [a, b, c]) await q.statements.create(s, eventOf(s));
+      // Created again: no second number.
+      expect(await q.statements.create(a, eventOf(a))).toBe(false);
+      const ids = async (listing: string) => (await q.listings.range(listing, 1, 100)).map((e) => `${e.seq}:${e.summary.id}`);
+      expect(await ids('home')).toEqual(['1:li-a', '2:li-b', '3:li-c']);
+      expect(await ids('party:kke')).toEqual(['1:li-a', '2:li-b', '3:li-c']);
+      expect(await ids('party:tkp')).toEqual(['1:li-b']);
+      expect(await ids('country:GR')).toEqual(['1:li-a', '2:li-b', '3:li-c']);
+      expect(await ids('country:TR')).toEqual(['1:li-b']);
+      expect(await ids('language:el')).toEqual(['1:li-a', '2:li-c']);
+      expect(await ids('topic:peace')).toEqual(['1:li-a', '2:li-b']);
+      expect(await ids('topic:nato')).toEqual(['1:li-a']);
+      expect(await ids('year:2020')).toEqual(['1:li-a', '2:li-b']);
+      expect(await ids('year:2019')).toEqual(['1:li-c']);
+      expect((await q.listings.range('home', 2, 3)).map((e) => e.summary.id)).toEqual(['li-b', 'li-c']);
+      expect(Object.fromEntries(await q.listings.placesOf('li-b'))).toEqual({
+        home: 2,
+        'party:tkp': 1,
+        'party:kke': 2,
+        'country:TR': 1,
+        'country:GR': 2,
+        'language:tr': 1,
+        'topic:peace': 2,
+        'year:2020': 2,
+      });
+      expect(await q.listings.sizes('party:')).toEqual([
+        { listing: 'party:kke', size: 3 },
+        { listing: 'party:tkp', size: 1 },
+      ]);
+      expect((await q.listings.sizes('')).map((x) => x.listing)).toContain('year:2019');
+    });
+    it('gives the newest first with the size, and the neighbours of an entry', async () => {
+      const newest = await q.listings.newest('party:kke', 2);
+      expect(newest.size).toBe(3);
+      expect(newest.entries.map((e) => e.summary.id)).toEqual(['li-c', 'li-b']);
+      const middle = await q.listings.neighbours('party:kke', 2);
+      expect([middle.before?.summary.id, middle.after?.summary.id]).toEqual(['li-a', 'li-c']);
+      const first = await q.listings.neighbours('party:kke', 1);
+      expect(first.before).toBeUndefined();
+      expect(first.after?.seq).toBe(2);
+      expect(await q.listings.newest('topic:none', 5)).toEqual({ entries: [], size: 0 });
+    });
+    it('numbers a statement under a party when that party signs it, at the end', async () => {
+      const s = await q.statements.get('li-a');
+      const signed = { ...(s as StatementSummary), version: 2, cosigners: ['tkp'] };
+      expect(await q.statements.update(signed, 1, { ...eventOf(signed), type: 'statement.signed', version: 2, party: 'tkp' })).toBe(true);
+      expect((await q.listings.range('party:tkp', 1, 10)).map((e) => `${e.seq}:${e.summary.id}@${e.summary.version}`)).toEqual([
+        '1:li-b@1',
+        '2:li-a@2',
+      ]);
+      // Everywhere else it keeps its number.
+      expect((await q.listings.placesOf('li-a')).get('home')).toBe(1);
+      expect((await q.listings.sizes('')).find((x) => x.listing === 'home')?.size).toBe(3);
+    });
+    it('numbers concurrent writes without gaps or duplicates', async () => {
+      const many = Array.from({ length: 12 }, (_, i) =>
+        summary(`li-m${i}`, at(1 + i), { party: 'jcp', countries: ['JP'], language: 'ja' }),
+      );
+      await Promise.all(many.map((s) => q.statements.create(s, eventOf(s))));
+      const seqs = (await q.listings.range('party:jcp', 1, 100)).map((e) => e.seq);
+      expect(seqs).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    });
+  });
+
   describe('subscribers and the send ledger', () => {
     it('stores subscribers and lets exactly one caller claim a send', async () => {
       const s = newSubscriber({ email: 'reader@example.org', parties: ['kke'], languages: [] }, new Date());

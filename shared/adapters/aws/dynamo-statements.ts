@@ -16,6 +16,7 @@ import { listingKey, type StatementSummary, signatories } from '../../domain/sta
 import type { IdempotencyRecord, Page, StatementRecord, StatementRepository } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
+import { enterListings } from './dynamo-listings.js';
 import { GSI, getData, type Item, isConditionFailure, queryGsi, type TableRef } from './dynamo-table.js';
 
 export class DynamoStatementRepository implements StatementRepository {
@@ -63,6 +64,7 @@ export class DynamoStatementRepository implements StatementRepository {
     const links = signatories(summary).map((party) => link(`PARTY#${party}`, `PARTY#${party}`, listingKey(summary)));
     if (storedOrder) links.push(link('CREATED', 'CREATED', `${summary.createdAt}#${summary.id}`));
     for (let i = 0; i < links.length; i += 25) await this.batchWrite(links.slice(i, i + 25));
+    await enterListings(this.t, summary);
   }
 
   async create(summary: StatementSummary, event: StatementEvent) {
@@ -131,7 +133,7 @@ export class DynamoStatementRepository implements StatementRepository {
     });
     const page = rows.slice(0, q.limit);
     const summaries = q.party
-      ? (await this.mains(page.map((r) => r.statementId as string))).filter((s) => signatories(s).includes(q.party as string))
+      ? (await this.committedSummaries(page.map((r) => r.statementId as string))).filter((s) => signatories(s).includes(q.party as string))
       : page.map((r) => r.data as StatementSummary);
     const last = page.at(-1);
     return {
@@ -182,7 +184,7 @@ export class DynamoStatementRepository implements StatementRepository {
   }
 
   /** The committed statements among these ids, in the given order. */
-  private async mains(ids: string[]): Promise<StatementSummary[]> {
+  async committedSummaries(ids: string[]): Promise<StatementSummary[]> {
     return (await this.committedItems(ids)).map((i) => i.data as StatementSummary);
   }
 
@@ -190,13 +192,16 @@ export class DynamoStatementRepository implements StatementRepository {
   private async committedItems(ids: string[]): Promise<Item[]> {
     if (ids.length === 0) return [];
     const found = new Map<string, Item>();
-    let keys: Array<Record<string, unknown>> | undefined = ids.map((id) => ({ pk: `STMT#${id}`, sk: 'STMT' }));
-    while (keys?.length) {
-      const r: BatchGetCommandOutput = await this.t.client.send(
-        new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of r.Responses?.[this.t.tableName] ?? []) found.set((item.data as StatementSummary).id, item);
-      keys = r.UnprocessedKeys?.[this.t.tableName]?.Keys;
+    // BatchGetItem takes at most 100 keys a call.
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Array<Record<string, unknown>> | undefined = ids.slice(i, i + 100).map((id) => ({ pk: `STMT#${id}`, sk: 'STMT' }));
+      while (keys?.length) {
+        const r: BatchGetCommandOutput = await this.t.client.send(
+          new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of r.Responses?.[this.t.tableName] ?? []) found.set((item.data as StatementSummary).id, item);
+        keys = r.UnprocessedKeys?.[this.t.tableName]?.Keys;
+      }
     }
     return ids.flatMap((id): Item[] => {
       const item = found.get(id);

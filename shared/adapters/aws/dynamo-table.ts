@@ -12,9 +12,10 @@ export function isConditionFailure(e: unknown): boolean {
   return (e as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-export async function getData<T>(t: TableRef, pk: string, sk: string): Promise<T | undefined> {
+/** One attribute of an item (`data` unless named), read consistently. */
+export async function getData<T>(t: TableRef, pk: string, sk: string, attribute = 'data'): Promise<T | undefined> {
   const r = await t.client.send(new GetCommand({ TableName: t.tableName, Key: { pk, sk }, ConsistentRead: true }));
-  return r.Item?.data as T | undefined;
+  return r.Item?.[attribute] as T | undefined;
 }
 
 export async function queryGsi(

@@ -18,6 +18,7 @@ import type {
 } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Db } from './sqlite.js';
+import { enterListings } from './sqlite-listings.js';
 
 type JsonRow = { json: string };
 
@@ -115,6 +116,7 @@ export class SqliteStatementRepository implements StatementRepository {
   private listAndEmit(summary: StatementSummary, key: string, event: StatementEvent): void {
     const link = this.db.prepare('INSERT OR IGNORE INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
     for (const party of signatories(summary)) link.run(party, key, summary.id);
+    enterListings(this.db, summary);
     this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
   }
 

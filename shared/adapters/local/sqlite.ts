@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { LISTINGS_SCHEMA, numberExistingStatements } from './sqlite-listings.js';
 
 export type Db = Database.Database;
 
@@ -48,6 +49,7 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  db.exec(LISTINGS_SCHEMA);
   migrate(db);
   return db;
 }
@@ -66,6 +68,13 @@ function migrate(db: Db): void {
             THEN NULL ELSE json_extract(s.json, '$.createdAt') END
         FROM statements s`);
       db.pragma('user_version = 1');
+    })();
+  }
+  if (version < 2) {
+    // Statements stored before the site's listings were numbered.
+    db.transaction(() => {
+      numberExistingStatements(db);
+      db.pragma('user_version = 2');
     })();
   }
 }
