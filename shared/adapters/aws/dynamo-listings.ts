@@ -4,7 +4,7 @@
 //   pk STMT#{id},         sk IN#{listing} seq: where the statement is, so a retry reuses its number
 // Numbers are given before the statement's commit point (its STMT item) and shown once it is committed;
 // a write that dies between the two leaves a gap, never a duplicate.
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { listingsOf } from '../../domain/listings.js';
 import type { StatementSummary } from '../../domain/statement.js';
 import type { ListingEntry, ListingRepository } from '../../ports.js';
