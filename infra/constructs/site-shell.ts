@@ -8,7 +8,7 @@ import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, type AwsSdkCall, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { SiteFile } from '../../shared/site/shell.js';
+import { robotsTxt, type SiteFile } from '../../shared/site/shell.js';
 
 /** The Cache-Control of site objects, as siteCacheControl (shared/runtime/aws.ts) sets it for pages. */
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
@@ -27,13 +27,17 @@ export interface SiteShellProps {
   bucket: Bucket;
   distribution: IDistribution;
   files: SiteFile[];
+  /** The public origin (a deploy-time value without a custom domain): robots.txt names the sitemap there. */
+  siteUrl: string;
 }
 
 export class SiteShell extends Construct {
   constructor(scope: Construct, id: string, props: SiteShellProps) {
     super(scope, id);
     const { bucket, distribution } = props;
-    const shell = props.files.filter((f) => !f.placeholder);
+    const shell = props.files
+      .filter((f) => !f.placeholder)
+      .map((f) => (f.key === 'robots.txt' ? { ...f, body: robotsTxt(props.siteUrl) } : f));
     const groups = [
       { id: 'Pages', cacheControl: REVALIDATE, files: shell.filter((f) => shellCacheControl(f.key) === REVALIDATE) },
       { id: 'Assets', cacheControl: BRIEFLY, files: shell.filter((f) => shellCacheControl(f.key) === BRIEFLY) },

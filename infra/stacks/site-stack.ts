@@ -142,9 +142,8 @@ export class SiteStack extends Stack {
     );
     this.acknowledge(Boolean(custom), Boolean(waf));
 
-    new SiteShell(this, 'Shell', { bucket: this.siteBucket, distribution: this.distribution, files: props.shell });
-
     this.siteUrl = custom ? `https://${config.domainName}` : `https://${this.distribution.distributionDomainName}`;
+    new SiteShell(this, 'Shell', { bucket: this.siteBucket, distribution: this.distribution, files: props.shell, siteUrl: this.siteUrl });
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });

@@ -12,6 +12,8 @@ import { stackName } from '../deployment.js';
 import type { EventPublisher } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { tableRef } from '../runtime/aws.js';
+import { fanOutRebuild } from '../services/rebuild-fanout.js';
+import { startProgress } from './progress.js';
 import { type CliTarget, UsageError } from './targets.js';
 
 export interface AwsCliClients {
@@ -66,12 +68,13 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
   const onlyLocal = () => {
     throw new UsageError('dlq commands act on the local platform; on AWS, redrive a dead-letter queue with SQS (StartMessageMoveTask)');
   };
+  const statements = new DynamoStatementRepository(table);
   const platform = {
     clock: systemClock,
     parties: new DynamoPartyRepository(table),
     keys: new DynamoPressKeyRepository(table),
     subscribers: new DynamoSubscriberRepository(table),
-    statements: new DynamoStatementRepository(table),
+    statements,
   };
   const s3 = clients.s3 ?? new S3Client({});
   return {
@@ -87,6 +90,16 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
       return { ...platform, blobs: new S3ObjectStore(s3, bucket), config: { siteUrl, mailFrom: '' } };
     },
     importNote: 'the stage relays them from the table stream to its consumers: pages and search follow; nobody is mailed',
+    rebuild: async ({ outDir, out }) => {
+      if (outDir) throw new UsageError("--out writes a local copy; on AWS the rebuild renders into the stage's site bucket");
+      const progress = startProgress('fanning out', out);
+      const report = await fanOutRebuild(statements, publisher, {
+        now: () => new Date(),
+        onProgress: (r) => progress.update(r.statements),
+      });
+      progress.stop();
+      return `published ${report.statements} rebuild event(s) to the statement-events topic; render-pages and index-search rebuild the site from them now`;
+    },
     deadLetters: onlyLocal,
     redrive: onlyLocal,
     close: async () => {

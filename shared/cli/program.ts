@@ -185,6 +185,16 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     });
 
   program
+    .command('rebuild')
+    .description('regenerate every page, feed, sitemap and the search index from the stored statements; safe to repeat')
+    .option('--out <dir>', 'write the site into this directory instead of the live one (locally)')
+    .action(async (o: { out?: string }) => {
+      await withTarget(async (t) => {
+        out(await t.rebuild({ ...(o.out ? { outDir: o.out } : {}), out }));
+      });
+    });
+
+  program
     .command('republish')
     .description('re-emit the events of statements stored since a time, to every consumer (pages, search, email); safe to repeat')
     .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-11-28T00:00:00Z: statements stored at or after it')

@@ -31,8 +31,8 @@ export interface SendReport {
 
 export async function sendEmails(p: Platform, event: StatementEvent): Promise<SendReport> {
   const report: SendReport = { sent: [], skipped: [] };
-  // An archive's statements are old news to its readers: importing mails nobody.
-  if (event.type === 'statement.imported') return report;
+  // An archive's statements are old news to its readers: importing mails nobody, nor does a rebuild.
+  if (event.type === 'statement.imported' || event.type === 'statement.rebuild') return report;
   const now = p.clock.now().getTime();
   // A late or republished event is news no longer, and a statement past the window may have lost its
   // ledger entries (a signature on day 31 would otherwise mail everyone again).

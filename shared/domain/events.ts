@@ -3,10 +3,11 @@ import * as z from './schema.js';
 
 /**
  * published: a new statement; signed: a cosigner signed it (`party` is the signer), a new version;
- * imported: a statement of an existing archive, rendered and indexed but never mailed.
+ * imported: a statement of an existing archive, rendered and indexed but never mailed;
+ * rebuild: render and index the statement again (a rebuild fanned out on AWS), never mailed.
  */
 export const StatementEvent = z.object({
-  type: z.enum(['statement.published', 'statement.signed', 'statement.imported']),
+  type: z.enum(['statement.published', 'statement.signed', 'statement.imported', 'statement.rebuild']),
   statementId: z.string().check(z.minLength(1)),
   version: z.int().check(z.positive()),
   party: z.string().check(z.minLength(1)),

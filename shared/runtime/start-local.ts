@@ -15,7 +15,7 @@ async function main() {
   const settings = readLocalSettings();
   const platform = localDeps(settings);
   platform.queues.releaseInFlight();
-  await publishSiteShell(platform.site);
+  await publishSiteShell(platform.site, undefined, platform.config.siteUrl);
   const demo = settings.DEMO_DATA === 'on' ? await loadDemoData(platform, settings.dataDir) : 0;
 
   const root = new Hono();

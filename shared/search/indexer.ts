@@ -31,22 +31,36 @@ async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefin
   return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : undefined;
 }
 
-/** Adds or removes one statement in one shard; false when nothing changes. */
-function applyToShard(shard: Shard, tokens: string[], added: Set<string>, id: string): boolean {
-  let changed = false;
-  for (const t of tokens) {
-    const ids = shard.get(t) ?? [];
-    const has = ids.includes(id);
-    if (added.has(t) && !has) {
-      // Newest first: statement ids sort by time.
-      shard.set(t, [...ids, id].sort().reverse());
-      changed = true;
-    } else if (!added.has(t) && has) {
-      const rest = ids.filter((x) => x !== id);
-      if (rest.length) shard.set(t, rest);
-      else shard.delete(t);
-      changed = true;
+/** One statement's change to the index: the tokens it has now, and the ones it had. */
+interface DocChange {
+  id: string;
+  added: Set<string>;
+  tokens: string[];
+}
+
+/** Adds or removes statements in one shard; false when nothing changes. Each token's ids are sorted once. */
+function applyToShard(shard: Shard, changes: DocChange[]): boolean {
+  const edits = new Map<string, { add: Set<string>; drop: Set<string> }>();
+  for (const { id, added, tokens } of changes) {
+    for (const t of tokens) {
+      const edit = edits.get(t) ?? { add: new Set<string>(), drop: new Set<string>() };
+      edits.set(t, edit);
+      if (added.has(t)) edit.add.add(id);
+      else edit.drop.add(id);
     }
+  }
+  let changed = false;
+  for (const [t, { add, drop }] of edits) {
+    const ids = shard.get(t) ?? [];
+    const present = new Set(ids);
+    const adding = [...add].filter((id) => !present.has(id));
+    const dropping = ids.some((id) => drop.has(id));
+    if (!adding.length && !dropping) continue;
+    changed = true;
+    // Newest first: statement ids sort by time.
+    const next = [...ids.filter((id) => !drop.has(id)), ...adding].sort().reverse();
+    if (next.length) shard.set(t, next);
+    else shard.delete(t);
   }
   return changed;
 }
@@ -55,11 +69,11 @@ const SHARD_WRITES_AT_ONCE = 8;
 const CAS_ATTEMPTS = 5;
 
 /** One shard's read-modify-write, put only if the shard is unchanged since it was read. */
-async function updateShard(site: ObjectStore, n: number, tokens: string[], added: Set<string>, id: string): Promise<void> {
+async function updateShard(site: ObjectStore, n: number, changes: DocChange[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const current = await site.read(shardKey(n));
     const shard = current ? parseShard(Buffer.from(current.body).toString('utf8')) : new Map<string, string[]>();
-    if (!applyToShard(shard, tokens, added, id)) return;
+    if (!applyToShard(shard, changes)) return;
     try {
       await site.put(shardKey(n), serializeShard(shard), 'application/json', current ? { ifMatch: current.etag } : { ifNoneMatch: '*' });
       return;
@@ -92,25 +106,39 @@ export function searchDocOf(s: Statement, parties: Map<string, Party>): SearchDo
  * indexes what is stored now, never an older version read before a newer one was indexed.
  */
 export async function indexStatement(site: ObjectStore, locks: Locks, load: () => Promise<SearchDoc>): Promise<void> {
+  await indexStatements(site, locks, async () => [await load()]);
+}
+
+/**
+ * Puts many statements into the index in one pass: each shard is read and written once for the lot (a
+ * rebuild's batches). Same lock, same conditional writes, same result as one statement at a time.
+ */
+export async function indexStatements(site: ObjectStore, locks: Locks, load: () => Promise<SearchDoc[]>): Promise<void> {
   await locks.withLock('site:search-index', async () => {
-    const doc = await load();
-    const previous = await readJson<SearchDoc>(site, docKey(doc.id));
-    if (previous && previous.version > doc.version) return;
-    const added = new Set(doc.tokens);
-    const removed = new Set((previous?.tokens ?? []).filter((t) => !added.has(t)));
-    const byShard = new Map<number, string[]>();
-    for (const t of [...added, ...removed]) {
-      const n = shardOf(t, SHARD_COUNT);
-      byShard.set(n, [...(byShard.get(n) ?? []), t]);
+    const docs = await load();
+    const byShard = new Map<number, DocChange[]>();
+    const current: SearchDoc[] = [];
+    for (const doc of docs) {
+      const previous = await readJson<SearchDoc>(site, docKey(doc.id));
+      if (previous && previous.version > doc.version) continue;
+      current.push(doc);
+      const added = new Set(doc.tokens);
+      const removed = (previous?.tokens ?? []).filter((t) => !added.has(t));
+      const tokensByShard = new Map<number, string[]>();
+      for (const t of [...added, ...new Set(removed)]) {
+        const n = shardOf(t, SHARD_COUNT);
+        tokensByShard.set(n, [...(tokensByShard.get(n) ?? []), t]);
+      }
+      for (const [n, tokens] of tokensByShard) byShard.set(n, [...(byShard.get(n) ?? []), { id: doc.id, added, tokens }]);
     }
     const work = [...byShard];
     const next = async (): Promise<void> => {
       const item = work.shift();
       if (!item) return;
-      await updateShard(site, item[0], item[1], added, doc.id);
+      await updateShard(site, item[0], item[1]);
       return next();
     };
     await Promise.all(Array.from({ length: SHARD_WRITES_AT_ONCE }, next));
-    await site.put(docKey(doc.id), JSON.stringify(doc), 'application/json');
+    for (const doc of current) await site.put(docKey(doc.id), JSON.stringify(doc), 'application/json');
   });
 }

@@ -33,7 +33,13 @@ function sourceFile(rel: string): string {
   }
 }
 
-export async function buildSiteShell(): Promise<SiteFile[]> {
+/** Every page is for readers and search engines; the API is not a page. The sitemap needs the site's origin. */
+export function robotsTxt(siteUrl?: string): string {
+  return `User-agent: *\nAllow: /\nDisallow: /v1/\n${siteUrl ? `\nSitemap: ${siteUrl}/sitemap.xml\n` : ''}`;
+}
+
+/** The shell; `siteUrl` (the public origin) adds the sitemap's address to robots.txt. */
+export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
   const bundle = await build({
     entryPoints: [sourceFile('../search/browser/search-page.ts')],
     bundle: true,
@@ -50,19 +56,33 @@ export async function buildSiteShell(): Promise<SiteFile[]> {
     { key: 'assets/search.js', body: script, contentType: 'text/javascript; charset=utf-8' },
     { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
     { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },
-    // Every page is for readers and search engines; the API is not a page.
-    { key: 'robots.txt', body: 'User-agent: *\nAllow: /\nDisallow: /v1/\n', contentType: 'text/plain; charset=utf-8' },
-    { key: 'index.html', body: await renderNothingPublishedPage('Latest statements'), contentType: HTML, placeholder: true },
-    { key: 'parties/index.html', body: await renderNothingPublishedPage('Parties'), contentType: HTML, placeholder: true },
+    { key: 'robots.txt', body: robotsTxt(siteUrl), contentType: 'text/plain; charset=utf-8' },
+    ...(await Promise.all(
+      [
+        ['index.html', 'Latest statements'],
+        ['parties/index.html', 'Parties'],
+        ['countries/index.html', 'Countries'],
+        ['languages/index.html', 'Languages'],
+        ['topics/index.html', 'Topics'],
+        ['archive/index.html', 'Archive by year'],
+      ].map(async ([key, heading]) => ({
+        key: key as string,
+        body: await renderNothingPublishedPage(heading as string),
+        contentType: HTML,
+        placeholder: true as const,
+      })),
+    )),
   ];
 }
 
-export async function publishSiteShell(site: ObjectStore, files?: SiteFile[]): Promise<void> {
-  for (const f of files ?? (await buildSiteShell())) {
+export async function publishSiteShell(site: ObjectStore, files?: SiteFile[], siteUrl?: string): Promise<void> {
+  for (const f of files ?? (await buildSiteShell(siteUrl))) {
     if (!f.placeholder) {
       await site.put(f.key, f.body, f.contentType);
       continue;
     }
+    // Looked for first as well: a store that ignores the condition (s3rver) must not lose a page either.
+    if (await site.get(f.key)) continue;
     try {
       await site.put(f.key, f.body, f.contentType, { ifNoneMatch: '*' });
     } catch (e) {

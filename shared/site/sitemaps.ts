@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import { SitemapIndexStream, SitemapStream, streamToPromise } from 'sitemap';
 import { encodeCursor } from '../adapters/cursor.js';
+import { HOME_LISTING, kindFolder, LISTING_KINDS, listingHref } from '../domain/listings.js';
 import type { StatementSummary } from '../domain/statement.js';
 import { listingKey, statementPath } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
@@ -48,7 +49,7 @@ async function statementsOf(p: Pick<Platform, 'statements'>, month: string): Pro
   return found.reverse();
 }
 
-export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: string, own: StatementSummary) {
+export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: string, own?: StatementSummary) {
   return async (): Promise<BuiltPage> => {
     const items = await statementsOf(p, month);
     const contents = contentsOf(items, true);
@@ -56,32 +57,50 @@ export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: 
       new SitemapStream({ hostname: p.config.siteUrl }),
       items.map((s) => ({ url: statementPath(s.id), lastmod: s.signatures.at(-1)?.signedAt ?? s.publishedAt })),
     );
-    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude: listingKey(own) };
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, ...(own ? { mustInclude: listingKey(own) } : {}) };
   };
 }
 
-/** The index: every month that has statements (read from the index itself, plus this one) and the pages. */
-export function sitemapIndex(p: Pick<Platform, 'site' | 'config'>, month: string) {
+/** The index: every month that has statements (read from the index itself, plus these) and the pages. */
+export function sitemapIndex(p: Pick<Platform, 'site' | 'config'>, added: string[]) {
   return async (): Promise<BuiltPage> => {
     const current = await p.site.get(SITEMAP_INDEX);
     const known = current ? (parseContentsComment(Buffer.from(current).toString('utf8'))?.entries ?? []) : [];
-    const months = [...new Set([...known.map((e) => e.key), month])].sort();
+    const months = [...new Set([...known.map((e) => e.key), ...added])].sort();
     const contents: PageContents = { entries: months.map((m) => ({ key: m, version: 1 })), complete: true };
     const xml = await xmlOf(new SitemapIndexStream(), [
       `${p.config.siteUrl}/${PAGES_SITEMAP}`,
       ...months.map((m) => `${p.config.siteUrl}/${monthSitemapKey(m)}`),
     ]);
-    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude: month };
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, ...(added.length === 1 ? { mustInclude: added[0] } : {}) };
   };
 }
 
-/** The listing pages: home, the parties index and each party's page. */
-export function pagesSitemap(p: Pick<Platform, 'config'>, partyIds: string[]) {
-  return async (): Promise<BuiltPage> => ({
-    html: await xmlOf(new SitemapStream({ hostname: p.config.siteUrl }), [
+/**
+ * The listing pages: home, the index of each kind, and the first page of every listing (archive pages
+ * are reached from those). Its stamp names the listings, so an older read never drops one.
+ */
+export function pagesSitemap(p: Pick<Platform, 'config' | 'listings'>) {
+  return async (): Promise<BuiltPage> => {
+    const listings = (await p.listings.sizes('')).map((s) => s.listing).filter((l) => l !== HOME_LISTING);
+    const contents: PageContents = { entries: listings.map((l) => ({ key: l, version: 1 })), complete: true };
+    const xml = await xmlOf(new SitemapStream({ hostname: p.config.siteUrl }), [
       '/',
-      '/parties/',
-      ...partyIds.sort().map((id) => `/parties/${id}/`),
-    ]),
-  });
+      ...LISTING_KINDS.map((k) => `/${kindFolder(k)}`),
+      ...listings.map((l) => listingHref(l)),
+    ]);
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents };
+  };
+}
+
+/**
+ * The sitemap files that publishing in these months touches: each month's child, the index (which only
+ * gains months) and the pages child. `own`: the statement whose publication asked, which must be listed.
+ */
+export function sitemapFiles(p: Pick<Platform, 'statements' | 'listings' | 'site' | 'config'>, months: string[], own?: StatementSummary) {
+  return [
+    ...months.map((month) => ({ key: monthSitemapKey(month), build: monthSitemap(p, month, own), format: XML_FILE })),
+    { key: SITEMAP_INDEX, build: sitemapIndex(p, months), format: XML_FILE },
+    { key: PAGES_SITEMAP, build: pagesSitemap(p), format: XML_FILE },
+  ];
 }

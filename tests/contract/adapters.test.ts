@@ -262,6 +262,8 @@ describe.each(adapters.sets)('$name', ({ make }) => {
 
   describe('the flow on these adapters', () => {
     it('submits, reads back, renders pages and indexes for search', async () => {
+      // A platform of its own: the rows above have no blobs, and this statement's neighbours are rendered too.
+      const p = await make();
       const { statement } = await submitStatement(
         p,
         'tudeh',

@@ -17,10 +17,20 @@ beforeAll(async () => {
   const ids = [...home.matchAll(/href="\/statements\/([a-z0-9]+)\/"/g)].map((m) => m[1] as string);
   const persian = await (await fetch(`${platform.url}/parties/tudeh/`)).text();
   const rtl = /href="\/statements\/([a-z0-9]+)\/"/.exec(persian)?.[1] as string;
+  const year = /href="\/archive\/(\d{4})\/"/.exec(await (await fetch(`${platform.url}/archive/`)).text())?.[1] as string;
   pages.push(
     ['home', '/'],
+    ['archive page', '/page/1/'],
     ['parties index', '/parties/'],
     ['party', '/parties/kke/'],
+    ['countries index', '/countries/'],
+    ['country', '/countries/gr/'],
+    ['languages index', '/languages/'],
+    ['language (right-to-left statements)', '/languages/fa/'],
+    ['topics index', '/topics/'],
+    ['topic', '/topics/peace/'],
+    ['years index', '/archive/'],
+    ['year', `/archive/${year}/`],
     ['statement', `/statements/${ids[0]}/`],
     ['right-to-left statement', `/statements/${rtl}/`],
     ['search', '/search/?q=strike'],

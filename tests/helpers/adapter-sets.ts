@@ -1,14 +1,20 @@
 // The two adapter sets every contract suite runs on: the embedded default and the AWS adapters on
 // dynalite and s3rver. Each `make` gives a fresh platform with the demo parties; `stop` ends them all.
+import fs from 'node:fs';
+import { S3ObjectStore } from '../../shared/adapters/aws/s3-store.js';
+import { FileObjectStore } from '../../shared/adapters/local/file-store.js';
 import type { Platform } from '../../shared/platform.js';
+import type { ObjectStore } from '../../shared/ports.js';
 import { awsDeps } from '../../shared/runtime/aws.js';
 import { type AwsTestServers, startAwsTestServers } from './aws-servers.js';
 import { DEMO_PARTIES } from './factories.js';
-import { aLocalPlatform } from './local-platform.js';
+import { aLocalPlatform, tempDir } from './local-platform.js';
 
 export interface AdapterSet {
   name: string;
   make: () => Promise<Platform>;
+  /** Another, empty site store of the same kind (a second directory, a second bucket). */
+  makeStore: () => Promise<ObjectStore>;
 }
 
 export function adapterSets(): { sets: AdapterSet[]; start(): Promise<void>; stop(): Promise<void> } {
@@ -30,6 +36,11 @@ export function adapterSets(): { sets: AdapterSet[]; start(): Promise<void>; sto
           cleanups.push(p.cleanup);
           return p;
         },
+        makeStore: async () => {
+          const dir = tempDir('communique-store-');
+          cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+          return new FileObjectStore(dir);
+        },
       },
       {
         name: 'AWS adapters (DynamoDB on dynalite, S3 on s3rver)',
@@ -48,6 +59,10 @@ export function adapterSets(): { sets: AdapterSet[]; start(): Promise<void>; sto
           );
           for (const party of DEMO_PARTIES) await p.parties.put(party);
           return p;
+        },
+        makeStore: async () => {
+          if (!servers) throw new Error('call start() in beforeAll first');
+          return new S3ObjectStore(servers.s3, await servers.newBucket());
         },
       },
     ],

@@ -59,8 +59,10 @@ describe('a statement page’s head', () => {
     expect(page.match(/<script/g)).toHaveLength(1);
   });
 
-  it('shows the statement’s country', () => {
-    expect(page).toContain('<span class="countries"> · Iran</span>');
+  it('shows the statement’s country, language and topics as links to their listings', () => {
+    expect(page).toContain('<a href="/countries/ir/">Iran</a>');
+    expect(page).toContain('<a class="language" href="/languages/fa/" lang="fa" dir="rtl">فارسی</a>');
+    expect(page).toContain('<a href="/topics/workers/">workers</a>');
   });
 
   it('escapes what could end a script element or a line in JSON', () => {

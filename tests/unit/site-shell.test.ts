@@ -17,18 +17,32 @@ const aSiteStore = () => {
 const text = async (site: FileObjectStore, key: string) => Buffer.from((await site.get(key)) ?? []).toString('utf8');
 
 describe('publishSiteShell', () => {
-  it('ships a 404 page and placeholders for the home and parties pages', async () => {
+  it('ships a 404 page and placeholders for the home page and the index pages', async () => {
     const files = await buildSiteShell();
-    expect(files.filter((f) => f.placeholder).map((f) => f.key)).toEqual(['index.html', 'parties/index.html']);
+    expect(files.filter((f) => f.placeholder).map((f) => f.key)).toEqual([
+      'index.html',
+      'parties/index.html',
+      'countries/index.html',
+      'languages/index.html',
+      'topics/index.html',
+      'archive/index.html',
+    ]);
     const notFound = files.find((f) => f.key === '404.html');
     expect(notFound?.placeholder).toBeUndefined();
     expect(notFound?.body).toContain('Page not found');
     expect(files.find((f) => f.key === 'index.html')?.body).toContain('Nothing published yet');
   });
 
-  it('ships a robots.txt that lets crawlers read every page but not the API', async () => {
-    const robots = (await buildSiteShell()).find((f) => f.key === 'robots.txt');
-    expect(robots?.body.split('\n')).toEqual(['User-agent: *', 'Allow: /', 'Disallow: /v1/', '']);
+  it('ships a robots.txt that lets crawlers read every page but not the API, and names the sitemap', async () => {
+    const robots = (await buildSiteShell('https://statements.example.org')).find((f) => f.key === 'robots.txt');
+    expect(robots?.body.split('\n')).toEqual([
+      'User-agent: *',
+      'Allow: /',
+      'Disallow: /v1/',
+      '',
+      'Sitemap: https://statements.example.org/sitemap.xml',
+      '',
+    ]);
     expect(robots?.contentType).toBe('text/plain; charset=utf-8');
   });
 

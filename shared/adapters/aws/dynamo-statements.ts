@@ -124,6 +124,11 @@ export class DynamoStatementRepository implements StatementRepository {
     return getData<StatementSummary>(this.t, `STMT#${id}`, 'STMT');
   }
 
+  /** Numbers a stored statement in its listings if it is not yet (one stored before listings existed). */
+  enterListings(summary: StatementSummary) {
+    return enterListings(this.t, summary);
+  }
+
   async list(q: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>> {
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await queryGsi(this.t, q.party ? `PARTY#${q.party}` : 'FEED', {

@@ -11,12 +11,14 @@ export interface LayoutProps {
   contents?: string;
   /** The folder of this listing's feeds ("/", "/parties/kke/"), linked for feed readers. */
   feeds?: string;
+  /** The page's absolute URL, for search engines (statement pages give theirs in `head`). */
+  canonical?: string;
   /** More of the head: a statement's canonical link, Open Graph tags and JSON-LD. */
   head?: Child;
   children?: Child;
 }
 
-export function Layout({ title, lang, dir, description, scripts = [], contents, feeds, head, children }: LayoutProps) {
+export function Layout({ title, lang, dir, description, scripts = [], contents, feeds, canonical, head, children }: LayoutProps) {
   return (
     <html lang={lang} dir={dir}>
       <head>
@@ -31,6 +33,7 @@ export function Layout({ title, lang, dir, description, scripts = [], contents, 
         {feeds !== undefined ? (
           <link rel="alternate" type="application/feed+json" title={`${title} (JSON Feed)`} href={`${feeds}feed.json`} />
         ) : null}
+        {canonical ? <link rel="canonical" href={canonical} /> : null}
         <link rel="stylesheet" href="/assets/site.css" />
         {head ?? null}
         {scripts.map((src) => (
@@ -42,9 +45,13 @@ export function Layout({ title, lang, dir, description, scripts = [], contents, 
           <a class="brand" href="/">
             Communiqué
           </a>
-          <nav>
+          <nav aria-label="Site">
             <a href="/">Latest</a>
             <a href="/parties/">Parties</a>
+            <a href="/countries/">Countries</a>
+            <a href="/languages/">Languages</a>
+            <a href="/topics/">Topics</a>
+            <a href="/archive/">Archive</a>
             <a href="/search/">Search</a>
           </nav>
         </header>

@@ -2,13 +2,39 @@
 // (sanitised at write time) is inserted as markup.
 
 import { languageName } from '../../domain/language.js';
+import { listingHref } from '../../domain/listings.js';
 import { countryName, type Party } from '../../domain/party.js';
-import { type Statement, type StatementSummary, signatories } from '../../domain/statement.js';
+import { type Statement, type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
 import { ArticleHead } from './article-head.js';
 import { Layout, renderDocument } from './layout.js';
-import { DateLine, PartyNames, StatementList, Summary } from './statement-list.js';
+import { DateLine, PartyNames, Summary } from './statement-list.js';
 
-export function renderStatementPage(s: Statement, parties: Map<string, Party>, siteUrl: string, contents?: string): Promise<string> {
+/** The statements before and after this one in its author's archive. */
+export interface Neighbours {
+  before?: StatementSummary;
+  after?: StatementSummary;
+}
+
+function NeighbourLink({ s, rel, label }: { s: StatementSummary; rel: 'prev' | 'next'; label: string }) {
+  return (
+    <li>
+      {label}:{' '}
+      <a rel={rel} href={statementPath(s.id)} lang={s.language} dir={s.dir}>
+        {s.title}
+      </a>{' '}
+      (<DateLine iso={s.publishedAt} />)
+    </li>
+  );
+}
+
+export function renderStatementPage(
+  s: Statement,
+  parties: Map<string, Party>,
+  siteUrl: string,
+  contents?: string,
+  neighbours: Neighbours = {},
+): Promise<string> {
+  const author = parties.get(s.party)?.name ?? s.party;
   return renderDocument(
     <Layout
       title={s.title}
@@ -23,8 +49,20 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>, s
         <h1 dir="auto">{s.title}</h1>
         <p class="meta" lang="en" dir="ltr">
           <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} /> ·{' '}
-          <span class="language">{languageName(s.language)}</span>
-          {s.countries.length ? <span class="countries"> · {s.countries.map((c) => countryName(c)).join(', ')}</span> : null}
+          <a class="language" href={listingHref(`language:${s.language}`)} lang={s.language} dir={s.dir}>
+            {languageName(s.language)}
+          </a>
+          {s.countries.length ? (
+            <span class="countries">
+              {' · '}
+              {s.countries.map((c, i) => (
+                <>
+                  {i > 0 ? ', ' : ''}
+                  <a href={listingHref(`country:${c}`)}>{countryName(c)}</a>
+                </>
+              ))}
+            </span>
+          ) : null}
         </p>
         {s.signatures.length ? (
           <ul class="signatures" lang="en" dir="ltr">
@@ -38,9 +76,11 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>, s
         <Summary text={s.summary} />
         <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
         {s.topics.length ? (
-          <ul class="topics" lang="en" dir="ltr">
+          <ul class="topics" aria-label="Topics">
             {s.topics.map((t) => (
-              <li>{t}</li>
+              <li dir="auto">
+                <a href={listingHref(`topic:${t}`)}>{t}</a>
+              </li>
             ))}
           </ul>
         ) : null}
@@ -53,42 +93,15 @@ export function renderStatementPage(s: Statement, parties: Map<string, Party>, s
           </p>
         ) : null}
       </article>
-    </Layout>,
-  );
-}
-
-export function renderHomePage(latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
-  return renderDocument(
-    <Layout title="Latest statements" lang="en" dir="ltr" contents={contents} feeds="/">
-      <h1>Latest statements</h1>
-      <StatementList items={latest} parties={parties} />
-    </Layout>,
-  );
-}
-
-export function renderPartyPage(party: Party, latest: StatementSummary[], parties: Map<string, Party>, contents?: string): Promise<string> {
-  return renderDocument(
-    <Layout title={party.name} lang="en" dir="ltr" contents={contents} feeds={`/parties/${party.id}/`}>
-      <h1>{party.name}</h1>
-      <p class="meta">
-        {countryName(party.country)} · writes in {languageName(party.language)}
-      </p>
-      <StatementList items={latest} parties={parties} />
-    </Layout>,
-  );
-}
-
-export function renderPartiesPage(all: Party[]): Promise<string> {
-  return renderDocument(
-    <Layout title="Parties" lang="en" dir="ltr">
-      <h1>Parties</h1>
-      <ul class="parties-index">
-        {all.map((p) => (
-          <li>
-            <a href={`/parties/${p.id}/`}>{p.name}</a> <span class="meta">{countryName(p.country)}</span>
-          </li>
-        ))}
-      </ul>
+      {neighbours.before || neighbours.after ? (
+        <nav class="neighbours" aria-label={`More from ${author}`} lang="en" dir="ltr">
+          <h2>More from {author}</h2>
+          <ul>
+            {neighbours.before ? <NeighbourLink s={neighbours.before} rel="prev" label="Previous" /> : null}
+            {neighbours.after ? <NeighbourLink s={neighbours.after} rel="next" label="Next" /> : null}
+          </ul>
+        </nav>
+      ) : null}
     </Layout>,
   );
 }

@@ -1,0 +1,111 @@
+// Rebuilds the whole site from the stored statements: the shell, every statement page, every listing's
+// archive and first pages with their feeds, the index pages, the sitemap and the search index. It walks
+// the listings page by page (memory does not grow with the archive) and uses the same builders as
+// render-pages, so a rebuild writes exactly what the publishes wrote; pages are written forwards only
+// (publish-page.ts), so it is safe while the platform runs.
+import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
+import type { Party } from '../domain/party.js';
+import type { Platform } from '../platform.js';
+import { indexStatements, searchDocOf } from '../search/indexer.js';
+import { publishPage } from '../site/publish-page.js';
+import { publishSiteShell } from '../site/shell.js';
+import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
+import { monthOf, sitemapFiles } from '../site/sitemaps.js';
+import { readStatement } from './read-statement.js';
+
+export interface RebuildReport {
+  /** Files built (pages, feeds, sitemaps), and how many of them differed from what was there. */
+  built: number;
+  written: number;
+  /** What the rebuild expects to build, for a progress bar. */
+  total: number;
+  statements: number;
+  /** Statements put into the search index. */
+  indexed: number;
+}
+
+export interface RebuildOptions {
+  onProgress?: (report: RebuildReport) => void;
+  /** Statements read and rendered at once. */
+  concurrency?: number;
+  /** Statements the search index takes per pass over its shards. */
+  indexBatch?: number;
+}
+
+/** Runs `work` over items with at most `limit` at once. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export async function rebuildSite(
+  source: Pick<Platform, 'statements' | 'listings' | 'blobs' | 'parties' | 'config'>,
+  target: Pick<Platform, 'site' | 'locks'>,
+  opts: RebuildOptions = {},
+): Promise<RebuildReport> {
+  const concurrency = opts.concurrency ?? 8;
+  const sizes = await source.listings.sizes('');
+  const homeSize = sizes.find((s) => s.listing === HOME_LISTING)?.size ?? 0;
+  const report: RebuildReport = {
+    built: 0,
+    written: 0,
+    statements: 0,
+    indexed: 0,
+    // Statement pages, archive and first pages, feeds (counted with their page), indexes, sitemaps.
+    total: homeSize + sizes.reduce((n, s) => n + archivePageCount(s.size) + 1, 0) + LISTING_KINDS.length + 2,
+  };
+  let lastReport = 0;
+  const progress = (force = false) => {
+    if (force || Date.now() - lastReport > 200) {
+      lastReport = Date.now();
+      opts.onProgress?.({ ...report });
+    }
+  };
+  const p = { ...source, site: target.site, locks: target.locks };
+  const ctx: SiteContext = { p, parties: new Map<string, Party>((await source.parties.list()).map((x) => [x.id, x])) };
+  const publish = async ({ key, build, format }: SitePage) => {
+    if (await publishPage(target, key, build, format)) report.written++;
+    report.built++;
+    progress();
+  };
+
+  await publishSiteShell(target.site, undefined, source.config.siteUrl);
+
+  // Statement pages and the search index, walking every statement once, in chunks.
+  const months = new Set<string>();
+  const chunk = Math.max(opts.indexBatch ?? 1_000, ARCHIVE_PAGE_SIZE);
+  for (let from = 1; from <= homeSize; from += chunk) {
+    const entries = await source.listings.range(HOME_LISTING, from, from + chunk - 1);
+    const docs: ReturnType<typeof searchDocOf>[] = [];
+    await inParallel(entries, concurrency, async ({ summary }) => {
+      months.add(monthOf(summary.publishedAt));
+      await publish(statementPage(ctx, summary.id));
+      const statement = await readStatement(source, summary.id);
+      if (statement) docs.push(searchDocOf(statement, ctx.parties));
+      report.statements++;
+    });
+    docs.sort((a, b) => (a.id < b.id ? -1 : 1));
+    await indexStatements(target.site, target.locks, async () => docs);
+    report.indexed += docs.length;
+    progress();
+  }
+
+  // Every listing: its archive pages, oldest first, then its first page and feeds.
+  for (const { listing, size } of sizes) {
+    const pages = Array.from({ length: archivePageCount(size) }, (_, i) => i + 1);
+    await inParallel(pages, concurrency, (page) => publish(archivePage(ctx, listing, page)));
+    await publish(listingFront(ctx, listing));
+  }
+  // The index of a kind exists once something of that kind was published, as a publish writes it.
+  for (const kind of kindsOf(sizes.map((s) => s.listing))) await publish(kindIndex(ctx, kind));
+
+  // The month children at once, then the index and the pages child (the last two).
+  const sitemap = sitemapFiles(p, [...months].sort());
+  await inParallel(sitemap.slice(0, -2), concurrency, publish);
+  for (const file of sitemap.slice(-2)) await publish(file);
+  progress(true);
+  return report;
+}
