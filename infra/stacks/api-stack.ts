@@ -13,10 +13,11 @@ import type { DataStack } from './data-stack.js';
 import { functionLogs, grantObjects, grantTable, grantTableOnLeadingKeys, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
 
 /**
- * The items the API writes: statements (their rows, party and storing-order links; signatures update them),
- * idempotency records, rate windows, and subscribers with their address claims (unsubscribe).
+ * The items the API writes: statements (their rows, party and storing-order links, their places in the
+ * listings; signatures update them), the listings' counters and entries, idempotency records, rate
+ * windows, and subscribers with their address claims (unsubscribe).
  */
-const API_ITEMS = ['STMT#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*'];
+export const API_ITEMS = ['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;

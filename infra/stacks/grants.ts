@@ -83,6 +83,8 @@ export const STATEMENT_OBJECTS =
 /** What render-pages writes in the site bucket: the pages of the page graph, feeds and sitemaps. */
 export const PAGE_OBJECTS = [
   'index.html',
+  // The home listing's archive pages (page/1/index.html…).
+  'page/*',
   'parties/*',
   'statements/*',
   'countries/*',

@@ -186,7 +186,10 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
 
   program
     .command('rebuild')
-    .description('regenerate every page, feed, sitemap and the search index from the stored statements; safe to repeat')
+    .description(
+      'regenerate every page, feed, sitemap and the search index from the stored statements; safe to repeat. ' +
+        'Locally, stop `npm start` first or write elsewhere with --out (the two processes share no lock); on AWS it fans out over the queue',
+    )
     .option('--out <dir>', 'write the site into this directory instead of the live one (locally)')
     .action(async (o: { out?: string }) => {
       await withTarget(async (t) => {

@@ -56,9 +56,11 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
     rebuild: async ({ outDir, out }) => {
       let progress: Progress | undefined;
       const started = Date.now();
+      // Written without a sync per file, then flushed once: a rebuild that is cut short is run again.
+      const site = new FileObjectStore(outDir ? path.resolve(outDir) : platform.siteDir, { durable: false });
       const report = await rebuildSite(
         platform,
-        { site: outDir ? new FileObjectStore(path.resolve(outDir)) : platform.site, locks: new ProcessLocks() },
+        { site, locks: new ProcessLocks() },
         {
           onProgress: (r) => {
             progress ??= startProgress('rebuilding', out, r.total);
@@ -67,6 +69,7 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
         },
       );
       progress?.stop();
+      await site.flush();
       const seconds = (Date.now() - started) / 1000;
       return (
         `rebuilt ${report.built} files (${report.written} changed) from ${report.statements} statements, ` +

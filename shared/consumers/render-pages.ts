@@ -3,6 +3,7 @@
 // and the listing's first page with its feeds; then the index pages whose counts change and the sitemap.
 // Each shared page is written under its lock, only forwards in time (publish-page.ts), so concurrent
 // renders and redeliveries converge on what a rebuild (services/rebuild.ts) writes.
+import { inParallel } from '../concurrency/in-parallel.js';
 import type { StatementEvent } from '../domain/events.js';
 import { ARCHIVE_PAGE_SIZE, archivePageOf, listingsOf, seqKey } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
@@ -12,6 +13,8 @@ import { requireStatement } from '../services/read-statement.js';
 import { publishPage } from '../site/publish-page.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
+
+const LISTINGS_AT_ONCE = 4;
 
 /** Renders the statement's pages; resolves to the keys that changed. */
 export async function renderPages(
@@ -41,7 +44,8 @@ export async function renderPages(
     }
   }
 
-  for (const listing of listings) {
+  // Listings are independent of each other: a few at once (a joint statement is in dozens).
+  await inParallel(listings, LISTINGS_AT_ONCE, async (listing) => {
     const seq = places.get(listing) as number;
     const page = archivePageOf(seq);
     const own = seqKey(seq, statement.id);
@@ -52,7 +56,7 @@ export async function renderPages(
       await publish(archivePage(ctx, listing, page - 1));
     }
     await publish(listingFront(ctx, listing, own));
-  }
+  });
   for (const kind of kindsOf(listings)) await publish(kindIndex(ctx, kind));
   for (const file of sitemapFiles(p, [monthOf(statement.publishedAt)], statement)) await publish(file);
   return written;

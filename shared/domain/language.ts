@@ -19,11 +19,19 @@ export function textDirection(tag: string): 'rtl' | 'ltr' {
   return RTL_LANGUAGES.has(locale.language) ? 'rtl' : 'ltr';
 }
 
+const ownNames = new Map<string, string>();
+
 /** The language's own name for itself ("Ελληνικά"), for labels readers can recognise. */
 export function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
+  let name = ownNames.get(tag);
+  if (name === undefined) {
+    try {
+      name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+    } catch {
+      name = tag;
+    }
+    // Tags are few (a few hundred at most): a name is looked up once.
+    ownNames.set(tag, name);
   }
+  return name;
 }

@@ -25,7 +25,9 @@ export const Party = z.object({
 });
 export type Party = z.infer<typeof Party>;
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
 /** The country's name in English, from the platform's ICU data. */
 export function countryName(code: string): string {
-  return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
+  return regionNames.of(code) ?? code;
 }

@@ -3,6 +3,7 @@
 // the listings page by page (memory does not grow with the archive) and uses the same builders as
 // render-pages, so a rebuild writes exactly what the publishes wrote; pages are written forwards only
 // (publish-page.ts), so it is safe while the platform runs.
+import { inParallel } from '../concurrency/in-parallel.js';
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import type { Platform } from '../platform.js';
@@ -11,7 +12,7 @@ import { publishPage } from '../site/publish-page.js';
 import { publishSiteShell } from '../site/shell.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
-import { readStatement } from './read-statement.js';
+import { requireStatement } from './read-statement.js';
 
 export interface RebuildReport {
   /** Files built (pages, feeds, sitemaps), and how many of them differed from what was there. */
@@ -20,8 +21,9 @@ export interface RebuildReport {
   /** What the rebuild expects to build, for a progress bar. */
   total: number;
   statements: number;
-  /** Statements put into the search index. */
+  /** Statements put into the search index, and the time that took (ms). */
   indexed: number;
+  indexMs: number;
 }
 
 export interface RebuildOptions {
@@ -32,21 +34,12 @@ export interface RebuildOptions {
   indexBatch?: number;
 }
 
-/** Runs `work` over items with at most `limit` at once. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 export async function rebuildSite(
   source: Pick<Platform, 'statements' | 'listings' | 'blobs' | 'parties' | 'config'>,
   target: Pick<Platform, 'site' | 'locks'>,
   opts: RebuildOptions = {},
 ): Promise<RebuildReport> {
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? 16;
   const sizes = await source.listings.sizes('');
   const homeSize = sizes.find((s) => s.listing === HOME_LISTING)?.size ?? 0;
   const report: RebuildReport = {
@@ -54,6 +47,7 @@ export async function rebuildSite(
     written: 0,
     statements: 0,
     indexed: 0,
+    indexMs: 0,
     // Statement pages, archive and first pages, feeds (counted with their page), indexes, sitemaps.
     total: homeSize + sizes.reduce((n, s) => n + archivePageCount(s.size) + 1, 0) + LISTING_KINDS.length + 2,
   };
@@ -82,23 +76,27 @@ export async function rebuildSite(
     const docs: ReturnType<typeof searchDocOf>[] = [];
     await inParallel(entries, concurrency, async ({ summary }) => {
       months.add(monthOf(summary.publishedAt));
-      await publish(statementPage(ctx, summary.id));
-      const statement = await readStatement(source, summary.id);
-      if (statement) docs.push(searchDocOf(statement, ctx.parties));
+      const statement = await requireStatement(source, summary.id);
+      await publish(statementPage(ctx, summary.id, statement));
+      docs.push(searchDocOf(statement, ctx.parties));
       report.statements++;
     });
     docs.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const started = performance.now();
     await indexStatements(target.site, target.locks, async () => docs);
+    report.indexMs += performance.now() - started;
     report.indexed += docs.length;
     progress();
   }
 
-  // Every listing: its archive pages, oldest first, then its first page and feeds.
-  for (const { listing, size } of sizes) {
-    const pages = Array.from({ length: archivePageCount(size) }, (_, i) => i + 1);
-    await inParallel(pages, concurrency, (page) => publish(archivePage(ctx, listing, page)));
-    await publish(listingFront(ctx, listing));
+  // Every listing: its archive pages, oldest first, then its first page and feeds; all listings at once.
+  function* listingPages(): Generator<SitePage> {
+    for (const { listing, size } of sizes) {
+      for (let page = 1; page <= archivePageCount(size); page++) yield archivePage(ctx, listing, page);
+      yield listingFront(ctx, listing);
+    }
   }
+  await inParallel(listingPages(), concurrency, publish);
   // The index of a kind exists once something of that kind was published, as a publish writes it.
   for (const kind of kindsOf(sizes.map((s) => s.listing))) await publish(kindIndex(ctx, kind));
 

@@ -16,12 +16,18 @@ export interface PageContents {
 
 export const CONTENTS_META = 'communique-contents';
 
+/**
+ * The stamp's format. Listing pages name their entries by number since v2; a page stamped in an older
+ * format counts as unstamped, so the next render replaces it rather than comparing keys of two kinds.
+ */
+const FORMAT = 'v2';
+
 export function contentsOf(items: Array<Pick<StatementSummary, 'id' | 'publishedAt' | 'version'>>, complete: boolean): PageContents {
   return { entries: items.map((s) => ({ key: listingKey(s), version: s.version })), complete };
 }
 
 export function formatContents(c: PageContents): string {
-  return [c.complete ? 'complete' : 'cut', ...c.entries.map((e) => `${e.key}@${e.version}`)].join(' ');
+  return [FORMAT, c.complete ? 'complete' : 'cut', ...c.entries.map((e) => `${e.key}@${e.version}`)].join(' ');
 }
 
 const META_PATTERN = new RegExp(`<meta name="${CONTENTS_META}" content="([^"]*)"`);
@@ -32,18 +38,22 @@ export function parseContents(html: string): PageContents | undefined {
   return m ? parseContentsValue(m[1] as string) : undefined;
 }
 
-/** For XML files (sitemaps), the stamp is a comment after the root element. */
+/**
+ * For XML files (sitemaps), the stamp is a comment after the root element. A comment may not hold "--"
+ * (a topic may), so hyphens are written %2D there.
+ */
 export function contentsComment(c: PageContents): string {
-  return `<!-- ${CONTENTS_META} ${formatContents(c)} -->`;
+  return `<!-- ${CONTENTS_META} ${formatContents(c).replace(/%/g, '%25').replace(/-/g, '%2D')} -->`;
 }
 
 export function parseContentsComment(xml: string): PageContents | undefined {
   const m = new RegExp(`<!-- ${CONTENTS_META} ([^>]*) -->`).exec(xml);
-  return m ? parseContentsValue(m[1] as string) : undefined;
+  return m ? parseContentsValue((m[1] as string).replace(/%2D/g, '-').replace(/%25/g, '%')) : undefined;
 }
 
-function parseContentsValue(value: string): PageContents {
-  const [flag, ...rest] = value.split(' ').filter(Boolean);
+function parseContentsValue(value: string): PageContents | undefined {
+  const [format, flag, ...rest] = value.split(' ').filter(Boolean);
+  if (format !== FORMAT) return undefined;
   const entries = rest.flatMap((token) => {
     const at = token.lastIndexOf('@');
     const version = Number(token.slice(at + 1));

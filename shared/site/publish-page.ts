@@ -7,6 +7,11 @@ import { covers, includes, type PageContents, parseContents } from './page-conte
 
 export interface BuiltPage {
   html: string;
+  /**
+   * Nothing to publish: a listing page whose numbers are all gaps (a DynamoDB write that died before its
+   * commit). A publish never asks for one; a rebuild skips it the same way.
+   */
+  empty?: true;
   /** The page's stamp; pages without one (e.g. the parties index) are rewritten whenever they differ. */
   contents?: PageContents;
   /** The listing key of the statement whose event asked for this page: it must be on it. */
@@ -53,6 +58,7 @@ async function attemptPublish(
 ): Promise<'written' | 'unchanged' | 'retry'> {
   const current = await p.site.read(key);
   const page = await build();
+  if (page.empty) return 'unchanged';
   const published = current ? format.parse(Buffer.from(current.body).toString('utf8')) : undefined;
   if (page.contents && published && !covers(page.contents, published)) return 'retry';
   if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) return 'retry';

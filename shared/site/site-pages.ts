@@ -12,7 +12,7 @@ import {
   seqKey,
 } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
-import { summarise } from '../domain/statement.js';
+import { type Statement, summarise } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import type { ListingEntry } from '../ports.js';
 import { requireStatement } from '../services/read-statement.js';
@@ -45,12 +45,13 @@ function listingContents(entries: ListingEntry[], complete: boolean, extra: Page
 }
 
 /** A statement's page, with the statements before and after it in its author's archive. */
-export function statementPage(ctx: SiteContext, id: string): SitePage {
+export function statementPage(ctx: SiteContext, id: string, read?: Statement): SitePage {
   return {
     key: statementPageKey(id),
     build: async () => {
-      // Read under the page's lock: a later version may have landed since the event was sent.
-      const current = await requireStatement(ctx.p, id);
+      // Read under the page's lock: a later version may have landed since the event was sent. A rebuild,
+      // which reads each statement once, hands it over.
+      const current = read ?? (await requireStatement(ctx.p, id));
       const author = `party:${current.party}`;
       const seq = (await ctx.p.listings.placesOf(id)).get(author);
       const near = seq === undefined ? {} : await ctx.p.listings.neighbours(author, seq);
@@ -77,6 +78,7 @@ export function archivePage(ctx: SiteContext, listing: string, page: number, mus
         ctx.p.listings.range(listing, from, page * ARCHIVE_PAGE_SIZE),
         ctx.p.listings.newest(listing, 0),
       ]);
+      if (entries.length === 0) return { html: '', empty: true };
       const hasNewer = size > page * ARCHIVE_PAGE_SIZE;
       const contents = listingContents(entries, true, hasNewer ? [{ key: '~newer', version: 1 }] : []);
       const items = entries.map((e) => e.summary).reverse();
@@ -96,6 +98,7 @@ export function listingFront(ctx: SiteContext, listing: string, mustInclude?: st
     key: `${listingFolder(listing)}index.html`,
     build: async () => {
       const { entries, size } = await ctx.p.listings.newest(listing, ARCHIVE_PAGE_SIZE);
+      if (entries.length === 0) return { html: '', empty: true };
       const contents = listingContents(entries, entries.length < ARCHIVE_PAGE_SIZE);
       const items = entries.map((e) => e.summary);
       const siteUrl = ctx.p.config.siteUrl;

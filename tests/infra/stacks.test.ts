@@ -316,6 +316,7 @@ describe('least privilege', () => {
     expect(siteWrites('renderpages').sort()).toEqual(
       [
         'index.html',
+        'page/*',
         'parties/*',
         'statements/*',
         'countries/*',
@@ -342,7 +343,7 @@ describe('least privilege', () => {
       expect(keysOf('sendemails', a)).toEqual([['SENT#*']]);
     expect(keysOf('suppressaddresses', 'dynamodb:PutItem')).toEqual([['SUB#*', 'SUBEMAIL#*']]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
-      expect(keysOf('api', a)).toEqual([['STMT#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*']]);
+      expect(keysOf('api', a)).toEqual([['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*']]);
     }
     expect(keysOf('streamrelay', 'dynamodb:UpdateItem')).toEqual([['STMT#*']]);
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];

@@ -2,7 +2,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProcessLocks } from '../../shared/adapters/local/process-locks.js';
 import { StaleReadError } from '../../shared/errors.js';
-import { type ContentsEntry, covers, formatContents, includes, type PageContents, parseContents } from '../../shared/site/page-contents.js';
+import {
+  type ContentsEntry,
+  contentsComment,
+  covers,
+  formatContents,
+  includes,
+  type PageContents,
+  parseContents,
+  parseContentsComment,
+} from '../../shared/site/page-contents.js';
 import { publishPage } from '../../shared/site/publish-page.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
 
@@ -19,6 +28,17 @@ describe('page contents', () => {
     const c = page([entry(3, 2), entry(1)], false);
     expect(parseContents(html(c))).toEqual(c);
     expect(parseContents('<html></html>')).toBeUndefined();
+  });
+
+  it('counts a page stamped in the format before listings were numbered as unstamped', () => {
+    expect(parseContents('<meta name="communique-contents" content="complete 2026-11-01T12:00:00.000Z#a@1">')).toBeUndefined();
+  });
+
+  it('keeps an XML stamp a valid comment whatever its keys hold ("--" is not allowed in one)', () => {
+    const c = page([{ key: 'topic:peace--now', version: 3 }, entry(1)]);
+    const comment = contentsComment(c);
+    expect(comment.slice(4, -3)).not.toContain('--');
+    expect(parseContentsComment(`<urlset/>\n${comment}\n`)).toEqual(c);
   });
 
   it('covers a page whose statements it all shows, in the same or later versions', () => {

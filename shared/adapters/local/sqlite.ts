@@ -54,12 +54,15 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
-/** Brings a data dir written by an earlier version up to this schema (PRAGMA user_version counts the steps). */
+/**
+ * Brings a data dir written by an earlier version up to this schema (PRAGMA user_version counts the
+ * steps), in one immediate transaction: a second process starting meanwhile waits, then finds it done.
+ */
 function migrate(db: Db): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version < 1) {
-    // Statements stored before events were kept per statement: their events, relayed unless still in the outbox.
-    db.transaction(() => {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < 1) {
+      // Statements stored before events were kept per statement: their events, relayed unless still in the outbox.
       db.exec(`INSERT OR IGNORE INTO statement_events (statement_id, created_key, event, relayed_at)
         SELECT s.id, json_extract(s.json, '$.createdAt') || '#' || s.id,
           json_object('type', 'statement.published', 'statementId', s.id, 'version', json_extract(s.json, '$.version'),
@@ -67,16 +70,11 @@ function migrate(db: Db): void {
           CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE json_extract(o.event, '$.statementId') = s.id)
             THEN NULL ELSE json_extract(s.json, '$.createdAt') END
         FROM statements s`);
-      db.pragma('user_version = 1');
-    })();
-  }
-  if (version < 2) {
-    // Statements stored before the site's listings were numbered.
-    db.transaction(() => {
-      numberExistingStatements(db);
-      db.pragma('user_version = 2');
-    })();
-  }
+    }
+    // Statements stored before the site's listings were numbered: numbered in publication order.
+    if (version < 2) numberExistingStatements(db);
+    if (version < 2) db.pragma('user_version = 2');
+  }).immediate();
 }
 
 /**

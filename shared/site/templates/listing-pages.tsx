@@ -21,10 +21,12 @@ import type { StatementSummary } from '../../domain/statement.js';
 import { Layout, renderDocument } from './layout.js';
 import { StatementList } from './statement-list.js';
 
+const englishNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
 /** The English name of a language ("Greek"), beside its own name. */
 function englishLanguageName(tag: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
+    return englishNames.of(tag) ?? tag;
   } catch {
     return tag;
   }

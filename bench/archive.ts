@@ -1,0 +1,115 @@
+// An archive at scale on the embedded default, for each size (1k, 10k by default): import it (statements
+// stored per second), rebuild the whole site in a process of its own (files per second, peak memory),
+// then publish statements into it one at a time and time render-pages (all the files one publish
+// rewrites) and index-search, counting the files each publish writes.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
+import { importArchive } from '../shared/cli/import-archive.js';
+import { indexSearch } from '../shared/consumers/index-search.js';
+import { renderPages } from '../shared/consumers/render-pages.js';
+import type { Party } from '../shared/domain/party.js';
+import { localDeps } from '../shared/runtime/local.js';
+import { submitStatement } from '../shared/services/statements.js';
+import { pct, progress, round } from './stats.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export async function benchArchive(sizes: number[], publishes: number) {
+  const results = [];
+  for (const size of sizes) results.push(await benchSize(size, publishes));
+  return results;
+}
+
+async function benchSize(size: number, publishes: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-archive-'));
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, '../shared/bench/make-corpus.mjs'), '--count', String(size), '--seed', '1', '--out', dir],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
+    const dataDir = path.join(dir, 'data');
+    const p = localDeps({ dataDir, siteUrl: 'http://localhost', MAIL_FROM: 'bench@localhost', queue: DEFAULT_QUEUE_SETTINGS });
+    const files = { parties: path.join(dir, 'parties.json'), statements: path.join(dir, 'statements.jsonl') };
+    const t0 = performance.now();
+    const imported = await importArchive(p, files, { out: () => undefined, err: (line) => console.error(line) });
+    const storeSeconds = (performance.now() - t0) / 1000;
+
+    // The whole site from the stored statements, in a process of its own: its peak memory is the rebuild's.
+    process.stderr.write(`archive ${size}: rebuilding\n`);
+    const line = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench/rebuild-child.ts'), path.join(dataDir, 'site')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, DEMO_DATA: 'off' },
+        encoding: 'utf8',
+      },
+    );
+    const rebuild = JSON.parse(line.trim().split('\n').at(-1) as string) as {
+      built: number;
+      statements: number;
+      indexMs: number;
+      seconds: number;
+      peakRssMiB: number;
+    };
+    const pagesSeconds = rebuild.seconds - rebuild.indexMs / 1000;
+
+    // Publishing into the archive, one statement at a time, as a press office does.
+    const parties = JSON.parse(fs.readFileSync(files.parties, 'utf8')) as Party[];
+    const renderMs: number[] = [];
+    const indexMs: number[] = [];
+    const written: number[] = [];
+    for (let i = 0; i < publishes; i++) {
+      const party = parties[i % parties.length] as Party;
+      const { statement } = await submitStatement(p, party.id, {
+        title: `Bench statement ${i} of ${party.short ?? party.id}`,
+        summary: 'A statement published into a large archive.',
+        body: 'The workers of the port are on strike.\n\nSolidarity with the dockers.',
+        language: party.language,
+        topics: ['peace', 'workers'],
+      });
+      const event = {
+        type: 'statement.published',
+        statementId: statement.id,
+        version: 1,
+        party: party.id,
+        occurredAt: statement.createdAt,
+      } as const;
+      const r0 = performance.now();
+      written.push((await renderPages(p, event)).length);
+      renderMs.push(performance.now() - r0);
+      const i0 = performance.now();
+      await indexSearch(p, event);
+      indexMs.push(performance.now() - i0);
+      progress(`archive ${size}: publishes`, i + 1, publishes);
+    }
+    p.db.close();
+    return {
+      statements: size,
+      import: { stored: imported.imported, seconds: round(storeSeconds), perSecond: round(imported.imported / storeSeconds) },
+      rebuild: {
+        files: rebuild.built,
+        seconds: round(rebuild.seconds),
+        searchIndexSeconds: round(rebuild.indexMs / 1000),
+        filesPerSecondWithoutSearch: round(rebuild.built / pagesSeconds),
+        filesPerSecondOverall: round(rebuild.built / rebuild.seconds),
+        peakRssMiB: round(rebuild.peakRssMiB),
+      },
+      publish: {
+        runs: publishes,
+        filesWritten: { min: Math.min(...written), p50: pct(written, 50), max: Math.max(...written) },
+        renderPagesMs: { p50: round(pct(renderMs, 50)), p95: round(pct(renderMs, 95)) },
+        indexSearchMs: { p50: round(pct(indexMs, 50)), p95: round(pct(indexMs, 95)) },
+      },
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
