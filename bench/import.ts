@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
 import { importArchive } from '../shared/cli/import-archive.js';
-import { consumerHandlers } from '../shared/consumers/handlers.js';
+import { consumerBatches, consumerHandlers } from '../shared/consumers/handlers.js';
 import { localDeps } from '../shared/runtime/local.js';
 import { startWorker } from '../shared/runtime/worker.js';
 import { progress, round } from './stats.js';
@@ -37,7 +37,10 @@ export async function benchImport(count: number) {
     const storeSeconds = (performance.now() - t0) / 1000;
     const backlog = p.queues.backlog();
     const t1 = performance.now();
-    const worker = startWorker(p.queues, consumerHandlers(p), { onError: (q, e) => console.error(`[${q}] ${(e as Error).message}`) });
+    const worker = startWorker(p.queues, consumerHandlers(p), {
+      batches: consumerBatches(p),
+      onError: (q, e) => console.error(`[${q}] ${(e as Error).message}`),
+    });
     for (let left = p.queues.backlog(); left > 0; left = p.queues.backlog()) {
       progress('import: jobs left', backlog - left, backlog);
       await sleep(200);

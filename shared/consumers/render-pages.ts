@@ -14,50 +14,84 @@ import { publishPage } from '../site/publish-page.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
 
-const LISTINGS_AT_ONCE = 4;
+const PAGES_AT_ONCE = 4;
 
 /** Renders the statement's pages; resolves to the keys that changed. */
-export async function renderPages(
-  p: Pick<Platform, 'statements' | 'listings' | 'blobs' | 'parties' | 'site' | 'locks' | 'config'>,
-  event: StatementEvent,
-): Promise<string[]> {
-  const statement = await requireStatement(p, event.statementId);
+export function renderPages(p: RenderPlatform, event: StatementEvent): Promise<string[]> {
+  return renderPagesOf(p, [event]);
+}
+
+type RenderPlatform = Pick<Platform, 'statements' | 'listings' | 'blobs' | 'parties' | 'site' | 'locks' | 'config'>;
+
+/**
+ * Renders the pages of several statements at once (a batch of events, an import's backlog): each page
+ * they share is built once, with every one of them on it. Resolves to the keys that changed.
+ */
+export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[]): Promise<string[]> {
+  const ids = [...new Set(events.map((e) => e.statementId))];
+  const statements = await Promise.all(ids.map((id) => requireStatement(p, id)));
   const ctx: SiteContext = { p, parties: new Map<string, Party>((await p.parties.list()).map((x) => [x.id, x])) };
   const written: string[] = [];
   const publish = async ({ key, build, format }: SitePage) => {
     if (await publishPage(p, key, build, format)) written.push(key);
   };
 
-  await publish(statementPage(ctx, statement.id));
-  const places = await p.listings.placesOf(statement.id);
-  // The statement's listings as of the version read (a signature's number may be given before it lands).
-  const listings = listingsOf(statement).filter((l) => places.has(l));
-
-  // A party's statements link to the one before and after them in its archive: those next to this one
-  // now link to it.
-  for (const party of signatories(statement)) {
-    const seq = places.get(`party:${party}`);
-    if (seq === undefined) continue;
-    const near = await p.listings.neighbours(`party:${party}`, seq);
-    for (const entry of [near.before, near.after]) {
-      if (entry && entry.summary.party === party) await publish(statementPage(ctx, entry.summary.id));
+  await inParallel(statements, PAGES_AT_ONCE, (s) => publish(statementPage(ctx, s.id)));
+  const own = new Set(ids);
+  // Where each statement is, in the listings it belongs to as of the version read (a signature's number
+  // may be given before it lands): listing -> its numbers there.
+  const places = new Map<string, Array<{ seq: number; id: string }>>();
+  const neighbours = new Set<string>();
+  for (const statement of statements) {
+    const seqs = await p.listings.placesOf(statement.id);
+    for (const listing of listingsOf(statement)) {
+      const seq = seqs.get(listing);
+      if (seq !== undefined) places.set(listing, [...(places.get(listing) ?? []), { seq, id: statement.id }]);
+    }
+    // A party's statements link to the one before and after them in its archive: those next to this
+    // one now link to it.
+    for (const party of signatories(statement)) {
+      const seq = seqs.get(`party:${party}`);
+      if (seq === undefined) continue;
+      const near = await p.listings.neighbours(`party:${party}`, seq);
+      for (const entry of [near.before, near.after]) {
+        if (entry && entry.summary.party === party && !own.has(entry.summary.id)) neighbours.add(entry.summary.id);
+      }
     }
   }
+  await inParallel(neighbours, PAGES_AT_ONCE, (id) => publish(statementPage(ctx, id)));
 
-  // Listings are independent of each other: a few at once (a joint statement is in dozens).
-  await inParallel(listings, LISTINGS_AT_ONCE, async (listing) => {
-    const seq = places.get(listing) as number;
-    const page = archivePageOf(seq);
-    const own = seqKey(seq, statement.id);
-    await publish(archivePage(ctx, listing, page, own));
-    // The first statement on a page makes the page before it link forward.
-    const pageStart = (page - 1) * ARCHIVE_PAGE_SIZE + 1;
-    if (page > 1 && (seq === pageStart || (await p.listings.range(listing, pageStart, seq - 1)).length === 0)) {
-      await publish(archivePage(ctx, listing, page - 1));
+  // In each listing: the archive pages that hold these statements (and the page before one whose first
+  // statement is among them, which now links forward), then the listing's first page and feeds.
+  const listingPages: SitePage[] = [];
+  for (const [listing, entries] of places) {
+    const pages = new Map<number, Array<{ seq: number; id: string }>>();
+    for (const e of entries) pages.set(archivePageOf(e.seq), [...(pages.get(archivePageOf(e.seq)) ?? []), e]);
+    for (const [page, on] of pages) {
+      listingPages.push(
+        archivePage(
+          ctx,
+          listing,
+          page,
+          on.map((e) => seqKey(e.seq, e.id)),
+        ),
+      );
+      const pageStart = (page - 1) * ARCHIVE_PAGE_SIZE + 1;
+      const first = Math.min(...on.map((e) => e.seq));
+      const firstOnPage = first === pageStart || (await p.listings.range(listing, pageStart, first - 1)).length === 0;
+      if (page > 1 && !pages.has(page - 1) && firstOnPage) listingPages.push(archivePage(ctx, listing, page - 1));
     }
-    await publish(listingFront(ctx, listing, own));
-  });
-  for (const kind of kindsOf(listings)) await publish(kindIndex(ctx, kind));
-  for (const file of sitemapFiles(p, [monthOf(statement.publishedAt)], statement)) await publish(file);
+    listingPages.push(
+      listingFront(
+        ctx,
+        listing,
+        entries.map((e) => seqKey(e.seq, e.id)),
+      ),
+    );
+  }
+  await inParallel(listingPages, PAGES_AT_ONCE, publish);
+  for (const kind of kindsOf([...places.keys()])) await publish(kindIndex(ctx, kind));
+  const months = [...new Set(statements.map((s) => monthOf(s.publishedAt)))].sort();
+  for (const file of sitemapFiles(p, months, statements)) await publish(file);
   return written;
 }

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/api/app.js';
 import type { SqliteQueues } from '../adapters/local/queues.js';
-import { consumerHandlers } from '../consumers/handlers.js';
+import { consumerBatches, consumerHandlers } from '../consumers/handlers.js';
 import { loadDemoData } from '../demo/load.js';
 import { publishSiteShell } from '../site/shell.js';
 import { localDeps, readLocalSettings } from './local.js';
@@ -24,6 +24,7 @@ async function main() {
 
   const n = settings.CONSUMER_CONCURRENCY;
   const worker = startWorker(platform.queues, consumerHandlers(platform), {
+    batches: consumerBatches(platform),
     concurrency: { 'render-pages': n, 'index-search': n, 'send-emails': n },
     onError: (queue, e) => console.error(`[${queue}] ${(e as Error)?.stack ?? e}`),
   });

@@ -3,7 +3,7 @@
 // parallel. A slow queue (a large email backlog) never holds back the others.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueMessage, SqliteQueues } from '../adapters/local/queues.js';
-import type { EventHandler } from '../consumers/handlers.js';
+import type { BatchHandler, EventHandler } from '../consumers/handlers.js';
 import { type ConsumerName, StatementEvent } from '../domain/events.js';
 
 export interface Worker {
@@ -20,6 +20,11 @@ export const DEFAULT_CONCURRENCY: Concurrency = { 'render-pages': 4, 'index-sear
 export interface WorkerOptions {
   idleMs?: number;
   concurrency?: Partial<Concurrency>;
+  /**
+   * Queues whose waiting messages are handled up to `size` at a time by one call (a backlog, an import);
+   * a batch that fails is handled again message by message, so a bad one fails alone.
+   */
+  batches?: Partial<Record<ConsumerName, { size: number; handler: BatchHandler }>>;
   onError?: (queue: string, error: unknown) => void;
 }
 
@@ -58,9 +63,19 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
     }
   }
 
+  /** Keeps long jobs (a large mailing, a batch) from reappearing on their queue while they run here. */
+  function heartbeat(messages: QueueMessage[]): () => void {
+    const timer = setInterval(
+      () => {
+        for (const m of messages) queues.extendVisibility(m.id);
+      },
+      Math.max(10, queues.settings.visibilityTimeoutMs / 3),
+    );
+    return () => clearInterval(timer);
+  }
+
   async function handle(queue: ConsumerName, m: QueueMessage): Promise<void> {
-    // A long job (a large mailing) must not reappear on its queue while it is still running here.
-    const heartbeat = setInterval(() => queues.extendVisibility(m.id), Math.max(10, queues.settings.visibilityTimeoutMs / 3));
+    const stop = heartbeat([m]);
     try {
       await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
       queues.acknowledge(m.id);
@@ -68,24 +83,46 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
       queues.fail(m, e);
       opts.onError?.(queue, e);
     } finally {
-      clearInterval(heartbeat);
+      stop();
+    }
+  }
+
+  async function handleBatch(queue: ConsumerName, messages: QueueMessage[], handler: BatchHandler): Promise<void> {
+    if (messages.length === 1) return handle(queue, messages[0] as QueueMessage);
+    const stop = heartbeat(messages);
+    try {
+      await handler(messages.map((m) => StatementEvent.parse(JSON.parse(m.body))));
+      for (const m of messages) queues.acknowledge(m.id);
+    } catch {
+      // One by one: the good ones go through, a bad one fails (and retries) alone.
+      for (const m of messages) await handle(queue, m);
+    } finally {
+      stop();
     }
   }
 
   async function queueLoop(queue: ConsumerName, concurrency: number): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const batch = opts.batches?.[queue];
     while (!stopping.signal.aborted) {
       const free = concurrency - inFlight.size;
       let received: QueueMessage[] = [];
       if (free > 0) {
         try {
-          received = queues.receive(queue, free);
+          received = queues.receive(queue, batch ? free * batch.size : free);
         } catch (e) {
           opts.onError?.(queue, e);
         }
       }
-      for (const m of received) {
-        const job = handle(queue, m).finally(() => inFlight.delete(job));
+      // With batches, what arrived is shared out over the free slots, in order.
+      const per = Math.ceil(received.length / Math.max(1, free));
+      const jobs = batch
+        ? Array.from({ length: Math.ceil(received.length / per) }, (_, i) => received.slice(i * per, (i + 1) * per)).map((messages) =>
+            handleBatch(queue, messages, batch.handler),
+          )
+        : received.map((m) => handle(queue, m));
+      for (const started of jobs) {
+        const job = started.finally(() => inFlight.delete(job));
         inFlight.add(job);
       }
       if (inFlight.size === concurrency || (received.length === 0 && inFlight.size > 0)) {

@@ -14,8 +14,8 @@ export interface BuiltPage {
   empty?: true;
   /** The page's stamp; pages without one (e.g. the parties index) are rewritten whenever they differ. */
   contents?: PageContents;
-  /** The listing key of the statement whose event asked for this page: it must be on it. */
-  mustInclude?: string;
+  /** The keys of the statements whose events asked for this page: they must be on it. */
+  mustInclude?: string | string[];
   /**
    * Files made from the same read as the page (its feeds): written under the page's lock once the page is
    * current, so they move forward with it.
@@ -61,7 +61,8 @@ async function attemptPublish(
   if (page.empty) return 'unchanged';
   const published = current ? format.parse(Buffer.from(current.body).toString('utf8')) : undefined;
   if (page.contents && published && !covers(page.contents, published)) return 'retry';
-  if (page.contents && page.mustInclude && !includes(page.contents, page.mustInclude)) return 'retry';
+  const required = page.mustInclude === undefined ? [] : [page.mustInclude].flat();
+  if (page.contents && required.some((key) => !includes(page.contents as PageContents, key))) return 'retry';
   let outcome: 'written' | 'unchanged' = 'unchanged';
   if (!current || !Buffer.from(current.body).equals(Buffer.from(page.html, 'utf8'))) {
     try {

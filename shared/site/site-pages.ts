@@ -69,7 +69,7 @@ export function statementPage(ctx: SiteContext, id: string, read?: Statement): S
  * Archive page `page` of a listing: the statements numbered (page-1)·N+1 … page·N. It links to the next
  * page once a statement is numbered past it; that flag is part of its stamp, so it is never taken back.
  */
-export function archivePage(ctx: SiteContext, listing: string, page: number, mustInclude?: string): SitePage {
+export function archivePage(ctx: SiteContext, listing: string, page: number, mustInclude?: string | string[]): SitePage {
   return {
     key: `${archivePageFolder(listing, page)}index.html`,
     build: async () => {
@@ -93,7 +93,7 @@ export function archivePage(ctx: SiteContext, listing: string, page: number, mus
 }
 
 /** A listing's first page (its newest statements) with its Atom and JSON feeds. */
-export function listingFront(ctx: SiteContext, listing: string, mustInclude?: string): SitePage {
+export function listingFront(ctx: SiteContext, listing: string, mustInclude?: string | string[]): SitePage {
   return {
     key: `${listingFolder(listing)}index.html`,
     build: async () => {

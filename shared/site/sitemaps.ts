@@ -49,7 +49,7 @@ async function statementsOf(p: Pick<Platform, 'statements'>, month: string): Pro
   return found.reverse();
 }
 
-export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: string, own?: StatementSummary) {
+export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: string, own: StatementSummary[] = []) {
   return async (): Promise<BuiltPage> => {
     const items = await statementsOf(p, month);
     const contents = contentsOf(items, true);
@@ -57,7 +57,8 @@ export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: 
       new SitemapStream({ hostname: p.config.siteUrl }),
       items.map((s) => ({ url: statementPath(s.id), lastmod: s.signatures.at(-1)?.signedAt ?? s.publishedAt })),
     );
-    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, ...(own ? { mustInclude: listingKey(own) } : {}) };
+    const mustInclude = own.filter((s) => monthOf(s.publishedAt) === month).map(listingKey);
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude };
   };
 }
 
@@ -72,7 +73,7 @@ export function sitemapIndex(p: Pick<Platform, 'site' | 'config'>, added: string
       `${p.config.siteUrl}/${PAGES_SITEMAP}`,
       ...months.map((m) => `${p.config.siteUrl}/${monthSitemapKey(m)}`),
     ]);
-    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, ...(added.length === 1 ? { mustInclude: added[0] } : {}) };
+    return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude: added };
   };
 }
 
@@ -95,9 +96,13 @@ export function pagesSitemap(p: Pick<Platform, 'config' | 'listings'>) {
 
 /**
  * The sitemap files that publishing in these months touches: each month's child, the index (which only
- * gains months) and the pages child. `own`: the statement whose publication asked, which must be listed.
+ * gains months) and the pages child. `own`: the statements whose publication asked, which must be listed.
  */
-export function sitemapFiles(p: Pick<Platform, 'statements' | 'listings' | 'site' | 'config'>, months: string[], own?: StatementSummary) {
+export function sitemapFiles(
+  p: Pick<Platform, 'statements' | 'listings' | 'site' | 'config'>,
+  months: string[],
+  own: StatementSummary[] = [],
+) {
   return [
     ...months.map((month) => ({ key: monthSitemapKey(month), build: monthSitemap(p, month, own), format: XML_FILE })),
     { key: SITEMAP_INDEX, build: sitemapIndex(p, months), format: XML_FILE },

@@ -3,8 +3,8 @@
 // Once everything is handled, a rebuild from the stored statements into a second, empty store writes
 // exactly the same files, byte for byte, as the publishes did.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexSearch } from '../../shared/consumers/index-search.js';
-import { renderPages } from '../../shared/consumers/render-pages.js';
+import { indexSearch, indexSearchOf } from '../../shared/consumers/index-search.js';
+import { renderPages, renderPagesOf } from '../../shared/consumers/render-pages.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { ARCHIVE_PAGE_SIZE } from '../../shared/domain/listings.js';
 import type { Platform } from '../../shared/platform.js';
@@ -78,10 +78,13 @@ describe.each(adapters.sets)('$name', ({ make, makeStore }) => {
     // waits out its lock on a loaded machine (concurrent indexing is concurrency.test.ts's subject).
     const rendering = limited(4);
     const indexing = limited(1);
-    // Each event is handled as soon as it exists, while other statements are still being stored.
-    const handle = (e: StatementEvent) => {
+    // Each event is handled as soon as it exists, while other statements are still being stored; some
+    // are held back and handled in batches (as the local worker takes a backlog), later.
+    const held: StatementEvent[] = [];
+    const handle = (e: StatementEvent, later = false) => {
       events.push(e);
-      handled.push(Promise.all([rendering(() => renderPages(p, e)), indexing(() => indexSearch(p, e))]));
+      if (later) held.push(e);
+      else handled.push(Promise.all([rendering(() => renderPages(p, e)), indexing(() => indexSearch(p, e))]));
     };
     const dates = shuffled(
       Array.from({ length: COUNT }, (_, i) => new Date(Date.UTC(2019, 0, 1) + i * 41 * 86_400_000).toISOString()),
@@ -105,7 +108,7 @@ describe.each(adapters.sets)('$name', ({ make, makeStore }) => {
             ...(i % 5 === 0 ? { countries: ['GR', 'CY'] } : {}),
           }),
         );
-        handle(publishedEvent(statement));
+        handle(publishedEvent(statement), i >= ARCHIVE_PAGE_SIZE && i % 2 === 0);
         return { statement, cosigner };
       })();
     // A first wave fills the home listing's first archive page and is fully handled; the second starts
@@ -124,6 +127,10 @@ describe.each(adapters.sets)('$name', ({ make, makeStore }) => {
       }),
     );
     await Promise.all(handled);
+    const batches = [held.slice(0, held.length / 2), held.slice(held.length / 2)];
+    await Promise.all(
+      batches.map((batch) => Promise.all([rendering(() => renderPagesOf(p, batch)), indexing(() => indexSearchOf(p, batch))])),
+    );
     // Redeliveries of the second wave, in another order, all at once.
     await Promise.all(
       shuffled(events.slice(ARCHIVE_PAGE_SIZE), 11)

@@ -118,4 +118,61 @@ describe('startWorker', () => {
     await worker.stop();
     worker = undefined;
   });
+
+  it('hands a backlog to a batch handler several messages at a time, and acknowledges them all', async () => {
+    db = openDatabase(tempDir());
+    const queues = new SqliteQueues(db, CONSUMERS, settings);
+    for (let i = 0; i < 30; i++) queues.enqueue('render-pages', eventBody(i));
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const idle: EventHandler = async () => undefined;
+    worker = startWorker(
+      queues,
+      { 'render-pages': async (e) => void single.push(e.statementId), 'index-search': idle, 'send-emails': idle },
+      {
+        idleMs: 5,
+        concurrency: { 'render-pages': 2 },
+        batches: { 'render-pages': { size: 10, handler: async (events) => void batches.push(events.map((e) => e.statementId)) } },
+      },
+    );
+    await until(() => queues.depth('render-pages') === 0 && batches.flat().length + single.length === 30);
+    expect(Math.max(...batches.map((b) => b.length))).toBe(10);
+    expect([...batches.flat(), ...single].sort()).toEqual(Array.from({ length: 30 }, (_, i) => `s${i}`).sort());
+  });
+
+  it('handles a failed batch message by message, so only the bad message fails', async () => {
+    db = openDatabase(tempDir());
+    const queues = new SqliteQueues(db, CONSUMERS, { ...settings, maxAttempts: 1 });
+    for (let i = 0; i < 6; i++) queues.enqueue('render-pages', eventBody(i));
+    const done: string[] = [];
+    const idle: EventHandler = async () => undefined;
+    const bad = (id: string) => id === 's3';
+    worker = startWorker(
+      queues,
+      {
+        'render-pages': async (e) => {
+          if (bad(e.statementId)) throw new Error('cannot render s3');
+          done.push(e.statementId);
+        },
+        'index-search': idle,
+        'send-emails': idle,
+      },
+      {
+        idleMs: 5,
+        concurrency: { 'render-pages': 1 },
+        batches: {
+          'render-pages': {
+            size: 6,
+            handler: async (events) => {
+              if (events.some((e) => bad(e.statementId))) throw new Error('a batch with s3');
+              done.push(...events.map((e) => e.statementId));
+            },
+          },
+        },
+      },
+    );
+    await until(() => queues.depth('render-pages') === 0 && queues.deadLetters('render-pages').length === 1);
+    expect(done.sort()).toEqual(['s0', 's1', 's2', 's4', 's5']);
+    expect(queues.deadLetters('render-pages').map((d) => JSON.parse(d.body).statementId)).toEqual(['s3']);
+  });
 });
