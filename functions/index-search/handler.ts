@@ -1,5 +1,5 @@
 // Lambda entry of the index-search consumer: an SQS batch of SNS-wrapped statement events.
-import { indexSearch } from '../../shared/consumers/index-search.js';
+import { indexSearch, indexSearchOf } from '../../shared/consumers/index-search.js';
 import { StatementEvent } from '../../shared/domain/events.js';
 import { awsBuckets, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
 import { sqsConsumer } from '../../shared/runtime/sqs-consumer.js';
@@ -8,5 +8,9 @@ const settings = readAwsSettings();
 // DynamoDB and S3; no mail.
 const platform = { ...awsTable(settings), ...awsBuckets(settings) };
 
-// Every record updates the one index under its lock: one after another, as they would run anyway.
-export const handler = sqsConsumer(StatementEvent, (event) => indexSearch(platform, event), { inParallel: false });
+// A batch goes into the index in one pass over its shards; record by record (one after another: they all
+// wait on the index's lock) only if that fails.
+export const handler = sqsConsumer(StatementEvent, (event) => indexSearch(platform, event), {
+  inParallel: false,
+  batch: (events) => indexSearchOf(platform, events),
+});

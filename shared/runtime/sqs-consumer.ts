@@ -70,25 +70,39 @@ export function failureDetails(record: SQSRecord, error: unknown): Record<string
   };
 }
 
-export interface ConsumerOptions {
+export interface ConsumerOptions<M = unknown> {
   logger?: Logger;
   /**
    * false: a batch's records one after another. For a consumer whose records all wait on one lock (the
    * search index), parallel records would only queue on it, and a batch could outlast the timeout.
    */
   inParallel?: boolean;
+  /**
+   * Handles the whole batch in one call (pages and index shards that its statements share are built once).
+   * When it fails, or a record does not parse, the records are handled one by one as without it, so only
+   * a bad record is reported back.
+   */
+  batch?: (messages: M[]) => Promise<unknown>;
 }
 
 export function sqsConsumer<S extends z.ZodMiniType, R>(
   schema: S,
   handle: (message: z.output<S>) => Promise<R>,
-  options: ConsumerOptions = {},
+  options: ConsumerOptions<z.output<S>> = {},
 ) {
   const messageOf = messageParser(schema);
   const processor = new BatchProcessor(EventType.SQS);
   const logger = options.logger ?? new Logger({ serviceName: 'communique' });
   return async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
+    if (options.batch && event.Records.length > 1) {
+      try {
+        await options.batch(event.Records.map(messageOf));
+        return { batchItemFailures: [] };
+      } catch (error) {
+        logger.warn('the batch failed as a whole; handling its records one by one', { records: event.Records.length, error });
+      }
+    }
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {

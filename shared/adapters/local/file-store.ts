@@ -1,5 +1,6 @@
 // ObjectStore on the file system: atomic, durable writes (temp file, fsync, rename, fsync of the folder) under one root folder.
 // Conditional puts compare the file's version (inode, size, mtime) under a per-file mutex.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { KeyedMutex } from '../../concurrency/keyed-mutex.js';
@@ -26,13 +27,16 @@ function isAbsent(e: unknown): boolean {
 export interface FileStoreOptions {
   /**
    * Sync each write to disk before it counts as done (default). A rebuild writes thousands of files that
-   * it can write again: it skips the syncs, and flushes once at the end (flush()).
+   * it can write again, alone in its process: it writes them without syncs, in plain blocking calls, and
+   * flushes once at the end (flush()).
    */
   durable?: boolean;
 }
 
 export class FileObjectStore implements ObjectStore {
   private readonly durable: boolean;
+  /** Folders known to exist (a store that is not durable writes thousands of files into few folders). */
+  private readonly folders = new Set<string>();
   constructor(
     readonly root: string,
     opts: FileStoreOptions = {},
@@ -72,6 +76,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async read(key: string): Promise<VersionedObject | undefined> {
+    if (!this.durable) return this.readNow(key);
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(this.pathOf(key), 'r');
@@ -91,9 +96,28 @@ export class FileObjectStore implements ObjectStore {
     }
   }
 
+  /** read() in plain blocking calls, for a store alone in its process (a rebuild's). */
+  private readNow(key: string): VersionedObject | undefined {
+    let fd: number;
+    try {
+      fd = fsSync.openSync(this.pathOf(key), 'r');
+    } catch (e) {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    }
+    try {
+      return { etag: etagOf(fsSync.fstatSync(fd, { bigint: true })), body: fsSync.readFileSync(fd) };
+    } catch (e) {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    } finally {
+      fsSync.closeSync(fd);
+    }
+  }
+
   private async etag(target: string): Promise<string | undefined> {
     try {
-      return etagOf(await fs.stat(target, { bigint: true }));
+      return etagOf(this.durable ? await fs.stat(target, { bigint: true }) : fsSync.statSync(target, { bigint: true }));
     } catch (e) {
       if (isAbsent(e)) return undefined;
       throw e;
@@ -101,18 +125,29 @@ export class FileObjectStore implements ObjectStore {
   }
 
   private async write(target: string, body: string | Uint8Array): Promise<void> {
+    if (!this.durable) {
+      // Nothing waits on the disk: plain calls, without a round trip through the thread pool each.
+      const folder = path.dirname(target);
+      if (!this.folders.has(folder)) {
+        fsSync.mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
+      const temp = `${target}.${randomToken(6)}.tmp`;
+      fsSync.writeFileSync(temp, body);
+      fsSync.renameSync(temp, target);
+      return;
+    }
     const folder = path.dirname(target);
     const firstCreated = await fs.mkdir(folder, { recursive: true });
     const temp = `${target}.${randomToken(6)}.tmp`;
     const handle = await fs.open(temp, 'w');
     try {
       await handle.writeFile(body);
-      if (this.durable) await handle.sync();
+      await handle.sync();
     } finally {
       await handle.close();
     }
     await fs.rename(temp, target);
-    if (!this.durable) return;
     // The rename, and any folder just made, live in their parent folders: without syncing those a power
     // cut after an acknowledged write could leave the old file, or none, behind.
     await syncToDisk(folder);
