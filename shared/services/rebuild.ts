@@ -70,7 +70,7 @@ export async function rebuildSite(
 
   // Statement pages and the search index, walking every statement once, in chunks.
   const months = new Set<string>();
-  const chunk = Math.max(opts.indexBatch ?? 1_000, ARCHIVE_PAGE_SIZE);
+  const chunk = Math.max(opts.indexBatch ?? 500, ARCHIVE_PAGE_SIZE);
   for (let from = 1; from <= homeSize; from += chunk) {
     const entries = await source.listings.range(HOME_LISTING, from, from + chunk - 1);
     const docs: ReturnType<typeof searchDocOf>[] = [];
