@@ -113,7 +113,13 @@ export async function indexStatement(site: ObjectStore, locks: Locks, load: () =
  * Puts many statements into the index in one pass: each shard is read and written once for the lot (a
  * rebuild's batches). Same lock, same conditional writes, same result as one statement at a time.
  */
-export async function indexStatements(site: ObjectStore, locks: Locks, load: () => Promise<SearchDoc[]>): Promise<void> {
+export async function indexStatements(
+  site: ObjectStore,
+  locks: Locks,
+  load: () => Promise<SearchDoc[]>,
+  /** Shards read and written at once: several hide S3's latency; each holds a parsed shard in memory. */
+  shardsAtOnce = SHARD_WRITES_AT_ONCE,
+): Promise<void> {
   await locks.withLock('site:search-index', async () => {
     const docs = await load();
     const byShard = new Map<number, DocChange[]>();
@@ -138,7 +144,7 @@ export async function indexStatements(site: ObjectStore, locks: Locks, load: () 
       await updateShard(site, item[0], item[1]);
       return next();
     };
-    await Promise.all(Array.from({ length: SHARD_WRITES_AT_ONCE }, next));
+    await Promise.all(Array.from({ length: shardsAtOnce }, next));
     for (const doc of current) await site.put(docKey(doc.id), JSON.stringify(doc), 'application/json');
   });
 }

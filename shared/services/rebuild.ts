@@ -83,7 +83,8 @@ export async function rebuildSite(
     });
     docs.sort((a, b) => (a.id < b.id ? -1 : 1));
     const started = performance.now();
-    await indexStatements(target.site, target.locks, async () => docs);
+    // Two shards at a time: the files are local, and the shards of a large archive are large.
+    await indexStatements(target.site, target.locks, async () => docs, 2);
     report.indexMs += performance.now() - started;
     report.indexed += docs.length;
     progress();
