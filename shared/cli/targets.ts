@@ -56,8 +56,10 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
     rebuild: async ({ outDir, out }) => {
       let progress: Progress | undefined;
       const started = Date.now();
-      // Written without a sync per file, then flushed once: a rebuild that is cut short is run again.
-      const site = new FileObjectStore(outDir ? path.resolve(outDir) : platform.siteDir, { durable: false });
+      // A separate folder is written without a sync per file, then flushed once (a rebuild cut short is
+      // run again); the live site keeps its durable writes, since the worker's pages are there too.
+      const copy = outDir ? new FileObjectStore(path.resolve(outDir), { durable: false }) : undefined;
+      const site = copy ?? platform.site;
       const report = await rebuildSite(
         platform,
         { site, locks: new ProcessLocks() },
@@ -69,7 +71,7 @@ export async function openTarget(opts: TargetOptions): Promise<CliTarget> {
         },
       );
       progress?.stop();
-      await site.flush();
+      await copy?.flush();
       const seconds = (Date.now() - started) / 1000;
       return (
         `rebuilt ${report.built} files (${report.written} changed) from ${report.statements} statements, ` +

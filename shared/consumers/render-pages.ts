@@ -15,6 +15,7 @@ import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type S
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
 
 const PAGES_AT_ONCE = 4;
+const MOST_PAGES_AT_ONCE = 16;
 
 /** Renders the statement's pages; resolves to the keys that changed. */
 export function renderPages(p: RenderPlatform, event: StatementEvent): Promise<string[]> {
@@ -36,13 +37,15 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
     if (await publishPage(p, key, build, format)) written.push(key);
   };
 
-  await inParallel(statements, PAGES_AT_ONCE, (s) => publish(statementPage(ctx, s.id)));
+  // More pages at once for a batch: each waits mostly on the store (S3 and DynamoDB on AWS).
+  const atOnce = Math.min(PAGES_AT_ONCE * statements.length, MOST_PAGES_AT_ONCE);
+  await inParallel(statements, atOnce, (s) => publish(statementPage(ctx, s.id)));
   const own = new Set(ids);
   // Where each statement is, in the listings it belongs to as of the version read (a signature's number
   // may be given before it lands): listing -> its numbers there.
   const places = new Map<string, Array<{ seq: number; id: string }>>();
   const neighbours = new Set<string>();
-  for (const statement of statements) {
+  await inParallel(statements, atOnce, async (statement) => {
     const seqs = await p.listings.placesOf(statement.id);
     for (const listing of listingsOf(statement)) {
       const seq = seqs.get(listing);
@@ -58,8 +61,8 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
         if (entry && entry.summary.party === party && !own.has(entry.summary.id)) neighbours.add(entry.summary.id);
       }
     }
-  }
-  await inParallel(neighbours, PAGES_AT_ONCE, (id) => publish(statementPage(ctx, id)));
+  });
+  await inParallel(neighbours, atOnce, (id) => publish(statementPage(ctx, id)));
 
   // In each listing: the archive pages that hold these statements (and the page before one whose first
   // statement is among them, which now links forward), then the listing's first page and feeds.
@@ -89,7 +92,7 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
       ),
     );
   }
-  await inParallel(listingPages, PAGES_AT_ONCE, publish);
+  await inParallel(listingPages, atOnce, publish);
   for (const kind of kindsOf([...places.keys()])) await publish(kindIndex(ctx, kind));
   const months = [...new Set(statements.map((s) => monthOf(s.publishedAt)))].sort();
   for (const file of sitemapFiles(p, months, statements)) await publish(file);

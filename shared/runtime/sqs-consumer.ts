@@ -96,10 +96,20 @@ export function sqsConsumer<S extends z.ZodMiniType, R>(
   return async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
     if (options.batch && event.Records.length > 1) {
+      const started = Date.now();
       try {
         await options.batch(event.Records.map(messageOf));
         return { batchItemFailures: [] };
       } catch (error) {
+        // Record by record takes about as long again: without the time for it, every record goes back to
+        // the queue now (to be batched differently), rather than all of them timing out.
+        if (context.getRemainingTimeInMillis() < 2 * (Date.now() - started) + 1_000) {
+          logger.error('the batch failed as a whole, with too little time left to retry it record by record', {
+            records: event.Records.length,
+            error,
+          });
+          return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+        }
         logger.warn('the batch failed as a whole; handling its records one by one', { records: event.Records.length, error });
       }
     }

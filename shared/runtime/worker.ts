@@ -63,19 +63,23 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
     }
   }
 
-  /** Keeps long jobs (a large mailing, a batch) from reappearing on their queue while they run here. */
-  function heartbeat(messages: QueueMessage[]): () => void {
+  /**
+   * Keeps long jobs (a large mailing, a batch) from reappearing on their queue while they run here; a
+   * message leaves the set once it is settled, so a failed one keeps its backoff.
+   */
+  function heartbeat(messages: QueueMessage[]): { settled(m: QueueMessage): void; stop(): void } {
+    const running = new Set(messages.map((m) => m.id));
     const timer = setInterval(
       () => {
-        for (const m of messages) queues.extendVisibility(m.id);
+        for (const id of running) queues.extendVisibility(id);
       },
       Math.max(10, queues.settings.visibilityTimeoutMs / 3),
     );
-    return () => clearInterval(timer);
+    return { settled: (m) => running.delete(m.id), stop: () => clearInterval(timer) };
   }
 
-  async function handle(queue: ConsumerName, m: QueueMessage): Promise<void> {
-    const stop = heartbeat([m]);
+  async function handle(queue: ConsumerName, m: QueueMessage, beat?: { settled(m: QueueMessage): void }): Promise<void> {
+    const own = beat ? undefined : heartbeat([m]);
     try {
       await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
       queues.acknowledge(m.id);
@@ -83,21 +87,26 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
       queues.fail(m, e);
       opts.onError?.(queue, e);
     } finally {
-      stop();
+      beat?.settled(m);
+      own?.stop();
     }
   }
 
   async function handleBatch(queue: ConsumerName, messages: QueueMessage[], handler: BatchHandler): Promise<void> {
     if (messages.length === 1) return handle(queue, messages[0] as QueueMessage);
-    const stop = heartbeat(messages);
+    const beat = heartbeat(messages);
     try {
       await handler(messages.map((m) => StatementEvent.parse(JSON.parse(m.body))));
       for (const m of messages) queues.acknowledge(m.id);
-    } catch {
+    } catch (e) {
+      opts.onError?.(
+        queue,
+        new Error(`a batch of ${messages.length} failed (${(e as Error)?.message ?? e}); handling its messages one by one`),
+      );
       // One by one: the good ones go through, a bad one fails (and retries) alone.
-      for (const m of messages) await handle(queue, m);
+      for (const m of messages) await handle(queue, m, beat);
     } finally {
-      stop();
+      beat.stop();
     }
   }
 

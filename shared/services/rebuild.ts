@@ -1,8 +1,9 @@
 // Rebuilds the whole site from the stored statements: the shell, every statement page, every listing's
 // archive and first pages with their feeds, the index pages, the sitemap and the search index. It walks
 // the listings page by page (memory does not grow with the archive) and uses the same builders as
-// render-pages, so a rebuild writes exactly what the publishes wrote; pages are written forwards only
-// (publish-page.ts), so it is safe while the platform runs.
+// render-pages, so a rebuild writes exactly what the publishes wrote. Pages are written forwards only
+// (publish-page.ts): on AWS the fan-out runs beside the consumers; locally the CLI and a running
+// `npm start` share no lock, so stop it first or rebuild into another folder.
 import { inParallel } from '../concurrency/in-parallel.js';
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
@@ -21,7 +22,7 @@ export interface RebuildReport {
   /** What the rebuild expects to build, for a progress bar. */
   total: number;
   statements: number;
-  /** Statements put into the search index, and the time that took (ms). */
+  /** Statements put into the search index, and the time that took (ms): their documents, then the shards. */
   indexed: number;
   indexMs: number;
 }
@@ -78,7 +79,9 @@ export async function rebuildSite(
       months.add(monthOf(summary.publishedAt));
       const statement = await requireStatement(source, summary.id);
       await publish(statementPage(ctx, summary.id, statement));
+      const tokenizing = performance.now();
       docs.push(searchDocOf(statement, ctx.parties));
+      report.indexMs += performance.now() - tokenizing;
       report.statements++;
     });
     docs.sort((a, b) => (a.id < b.id ? -1 : 1));

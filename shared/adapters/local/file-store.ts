@@ -47,13 +47,18 @@ export class FileObjectStore implements ObjectStore {
   /** For a store that is not durable: syncs every file under the root, then the folders, to disk. */
   async flush(): Promise<void> {
     const entries = await fs.readdir(this.root, { recursive: true, withFileTypes: true });
-    const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const files = entries.filter((e) => e.isFile() && !e.name.endsWith('.tmp')).map((e) => path.join(e.parentPath, e.name));
     const folders = [this.root, ...entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath, e.name))];
     // Many at once: each sync waits on the disk, not on this process.
     for (const list of [files, folders]) {
       let next = 0;
       const worker = async (): Promise<void> => {
-        for (let i = next++; i < list.length; i = next++) await syncToDisk(list[i] as string);
+        for (let i = next++; i < list.length; i = next++) {
+          await syncToDisk(list[i] as string).catch((e: unknown) => {
+            // Replaced or removed meanwhile: its successor was written and is synced in its own right.
+            if (!isAbsent(e)) throw e;
+          });
+        }
       };
       await Promise.all(Array.from({ length: 32 }, worker));
     }
