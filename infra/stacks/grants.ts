@@ -31,9 +31,12 @@ export function grantTableOnLeadingKeys(grantee: IGrantable, table: ITableV2, ac
   );
 }
 
-/** The lease items of Locks (pk = LOCK#<name>), taken around each read-modify-write of a shared site file. */
+/**
+ * The lease items of Locks (pk = LOCK#<name>), taken around each read-modify-write of a shared site file
+ * (put), renewed while the work runs (update), released (delete).
+ */
 export const LOCK_ITEMS = ['LOCK#*'];
-export const LOCK_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
+export const LOCK_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'];
 
 /**
  * Objects of a project bucket matching `patterns` ("index.html", "parties/*"). cdk-nag reports each

@@ -1,6 +1,7 @@
 // Conditional puts and locks, the two halves of every shared read-modify-write: the file store and
 // DynamoDB leases on real implementations; S3's If-Match at the SDK call (s3rver ignores conditions).
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLocks } from '../../shared/adapters/aws/dynamo-locks.js';
@@ -124,12 +125,11 @@ describe('DynamoLocks (on dynalite)', () => {
   it('takes over a lease whose holder died, and times out on a live one', async () => {
     const table = tableRef(servers.dynamo, await servers.newTable());
     const short = new DynamoLocks(table, { leaseMs: 50, waitMs: 5_000 });
-    // A holder that never releases: its lease expires and the next caller gets in.
-    let never: () => void = () => undefined;
-    void short.withLock('shard', () => new Promise<void>((r) => (never = r)));
-    await new Promise((r) => setTimeout(r, 20));
+    // A holder that died (its process froze at a timeout): its lease is never renewed or released.
+    await table.client.send(
+      new PutCommand({ TableName: table.tableName, Item: { pk: 'LOCK#shard', sk: 'LOCK', owner: 'dead', leaseUntil: Date.now() + 50 } }),
+    );
     await expect(short.withLock('shard', async () => 'in')).resolves.toBe('in');
-    never();
 
     const impatient = new DynamoLocks(table, { leaseMs: 10_000, waitMs: 100 });
     let release: () => void = () => undefined;
@@ -138,5 +138,18 @@ describe('DynamoLocks (on dynalite)', () => {
     await expect(impatient.withLock('busy', async () => 'in')).rejects.toBeInstanceOf(LockTimeoutError);
     release();
     await held;
+  });
+
+  it('keeps its lease while the work outlasts it, renewing it', async () => {
+    const table = tableRef(servers.dynamo, await servers.newTable());
+    const locks = new DynamoLocks(table, { leaseMs: 150, waitMs: 300 });
+    let release: () => void = () => undefined;
+    const held = locks.withLock('index', () => new Promise<void>((r) => (release = r)));
+    // Three lease periods later, the holder still has it: another caller waits in vain.
+    await new Promise((r) => setTimeout(r, 450));
+    await expect(locks.withLock('index', async () => 'in')).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await held;
+    await expect(locks.withLock('index', async () => 'in')).resolves.toBe('in');
   });
 });

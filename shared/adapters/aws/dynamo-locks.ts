@@ -1,7 +1,8 @@
-// Locks on AWS: a lease item per name in the table (conditional put), released by its owner, expired by
-// time when a holder dies (a Lambda timed out mid-batch). TTL removes leases nobody released.
+// Locks on AWS: a lease item per name in the table (conditional put), renewed by its holder while it works,
+// released by it, expired by time when a holder dies (a Lambda timed out mid-batch, and froze). TTL removes
+// leases nobody released.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomToken } from '../../domain/ids.js';
 import { LockTimeoutError } from '../../errors.js';
 import type { Locks } from '../../ports.js';
@@ -26,10 +27,36 @@ export class DynamoLocks implements Locks {
   async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
     const owner = randomToken(12);
     await this.acquire(name, owner);
+    // Long work (a batch of index updates) keeps its lease: renewed a few times per lease period.
+    const renewal = setInterval(() => void this.renew(name, owner).catch(() => undefined), this.settings.leaseMs / 3);
     try {
       return await work();
     } finally {
+      clearInterval(renewal);
       await this.release(name, owner);
+    }
+  }
+
+  /** Moves the lease's end forward, if it is still ours; a lost lease stays lost (writes are conditional). */
+  private async renew(name: string, owner: string): Promise<void> {
+    const at = this.now();
+    try {
+      await this.t.client.send(
+        new UpdateCommand({
+          TableName: this.t.tableName,
+          Key: this.key(name),
+          UpdateExpression: 'SET leaseUntil = :until, expiresAt = :expires',
+          ConditionExpression: '#o = :owner',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': at + this.settings.leaseMs,
+            ':expires': Math.ceil((at + this.settings.leaseMs) / 1000) + 3600,
+          },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
     }
   }
 
