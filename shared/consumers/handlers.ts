@@ -22,7 +22,7 @@ export function consumerHandlers(p: Platform): Record<ConsumerName, EventHandler
  */
 export function consumerBatches(p: Platform): Partial<Record<ConsumerName, { size: number; handler: BatchHandler }>> {
   return {
-    'render-pages': { size: 100, handler: (events) => renderPagesOf(p, events) },
+    'render-pages': { size: 500, handler: (events) => renderPagesOf(p, events) },
     'index-search': { size: 200, handler: (events) => indexSearchOf(p, events) },
   };
 }
