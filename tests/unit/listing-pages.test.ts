@@ -115,7 +115,8 @@ describe('index pages', () => {
     );
     // A party that has published nothing is named, without a link.
     expect(await text('parties/index.html')).toContain('Japanese Communist Party <span class="meta">Japan · 0 statements</span>');
-    expect(await text('languages/index.html')).toContain('<a href="/languages/el/">Greek (<span lang="el">Ελληνικά</span>)</a>');
+    expect(await text('languages/index.html')).toContain('<a href="/languages/el/">Greek (<span lang="el" dir="ltr">Ελληνικά</span>)</a>');
+    expect(await text('parties/tkp/index.html')).toContain('writes in <span lang="tr" dir="ltr">Türkçe</span>');
     expect(await text('topics/index.html')).toContain(
       `<a href="/topics/peace/">peace</a> <span class="meta">${made.length} statements</span>`,
     );
@@ -141,5 +142,14 @@ describe('statement pages', () => {
     expect(middle).toContain('<a href="/topics/peace/">peace</a>');
     const last = await text(`statements/${kke.at(-1)?.id}/index.html`);
     expect(last).not.toContain('rel="next"');
+  });
+});
+
+describe('languages written right to left', () => {
+  it('are named in their own script with their direction, inside the English pages', async () => {
+    await publish('tudeh', { language: 'fa' });
+    expect(await text('languages/index.html')).toContain('<a href="/languages/fa/">Persian (<span lang="fa" dir="rtl">فارسی</span>)</a>');
+    expect(await text('parties/tudeh/index.html')).toContain('writes in <span lang="fa" dir="rtl">فارسی</span>');
+    expect(await text('languages/fa/index.html')).toMatch(/<li lang="fa" dir="rtl"><h2 dir="auto">/);
   });
 });

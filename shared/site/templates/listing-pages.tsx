@@ -3,7 +3,7 @@
 // and years with their counts. Every value is escaped by hono/jsx.
 
 import type { Child } from 'hono/jsx';
-import { languageName } from '../../domain/language.js';
+import { languageName, textDirection } from '../../domain/language.js';
 import {
   ARCHIVE_PAGE_SIZE,
   archivePageCount,
@@ -71,7 +71,10 @@ function plural(n: number, one: string, many: string): string {
 function PartyLine({ party }: { party: Party }) {
   return (
     <p class="meta">
-      {countryName(party.country)} · writes in <span lang={party.language}>{languageName(party.language)}</span>
+      {countryName(party.country)} · writes in{' '}
+      <span lang={party.language} dir={textDirection(party.language)}>
+        {languageName(party.language)}
+      </span>
       {party.website ? (
         <>
           {' '}
@@ -237,7 +240,11 @@ function IndexLabel({ listing, parties }: { listing: string; parties: Map<string
         english
       ) : (
         <>
-          {english} (<span lang={value}>{own}</span>)
+          {english} (
+          <span lang={value} dir={textDirection(value)}>
+            {own}
+          </span>
+          )
         </>
       );
     }
