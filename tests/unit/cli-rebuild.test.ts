@@ -9,6 +9,7 @@ import { DynamoListingRepository } from '../../shared/adapters/aws/dynamo-listin
 import { DynamoStatementRepository } from '../../shared/adapters/aws/dynamo-statements.js';
 import { tableRef } from '../../shared/runtime/aws.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { stageStubs, TOPIC_ARN } from '../helpers/aws-stage-stubs.js';
 import { cli } from '../helpers/cli.js';
 import { aStatementSummary, publishedEvent } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
@@ -41,17 +42,9 @@ describe('rebuild on the embedded platform', () => {
 describe('rebuild --target aws', () => {
   let servers: AwsTestServers;
   let tableName: string;
-  const published: Array<{ TopicArn: string; Message: string }> = [];
-  const topicArn = 'arn:aws:sns:eu-central-1:123456789012:statement-events';
-  const outputs: Record<string, Array<{ OutputKey: string; OutputValue: string }>> = {};
-  const cloudFormation = {
-    send: async (c: { input: { StackName: string } }) => ({ Stacks: [{ Outputs: outputs[c.input.StackName] ?? [] }] }),
-  };
-  const sns = {
-    send: async (c: { input: { TopicArn: string; Message: string } }) => void published.push(c.input),
-    destroy: () => undefined,
-  };
-  const clients = () => ({ cloudFormation: cloudFormation as never, dynamo: servers.dynamo, sns: sns as never });
+  const { published, outputs, clients: stubbed } = stageStubs();
+  const clients = () => stubbed(servers);
+  const topicArn = TOPIC_ARN;
 
   beforeAll(async () => {
     servers = await startAwsTestServers();

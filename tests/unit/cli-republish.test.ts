@@ -7,6 +7,7 @@ import { tableRef } from '../../shared/runtime/aws.js';
 import { localDeps, readLocalSettings } from '../../shared/runtime/local.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { stageStubs, TOPIC_ARN } from '../helpers/aws-stage-stubs.js';
 import { cli } from '../helpers/cli.js';
 import { aStatementInput, aStatementSummary, DEMO_PARTIES } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
@@ -53,16 +54,8 @@ describe('republish on the embedded platform', () => {
 describe('republish --target aws', () => {
   let servers: AwsTestServers;
   let tableName: string;
-  const published: Array<{ TopicArn: string; Message: string }> = [];
-  const topicArn = 'arn:aws:sns:eu-central-1:123456789012:statement-events';
-  const outputs: Record<string, Array<{ OutputKey: string; OutputValue: string }>> = {};
-  const cloudFormation = {
-    send: async (c: { input: { StackName: string } }) => ({ Stacks: [{ Outputs: outputs[c.input.StackName] ?? [] }] }),
-  };
-  const sns = {
-    send: async (c: { input: { TopicArn: string; Message: string } }) => void published.push(c.input),
-    destroy: () => undefined,
-  };
+  const { published, outputs, clients: stubbed } = stageStubs();
+  const topicArn = TOPIC_ARN;
 
   beforeAll(async () => {
     servers = await startAwsTestServers();
@@ -83,7 +76,7 @@ describe('republish --target aws', () => {
   });
   afterAll(() => servers.stop());
 
-  const clients = () => ({ cloudFormation: cloudFormation as never, dynamo: servers.dynamo, sns: sns as never });
+  const clients = () => stubbed(servers);
 
   it('says to redeploy when the Pipeline stack has no topic output', async () => {
     const r = await cli(['--target', 'aws', '--stage', 'dev', 'republish', '--since', '2026-11-10T00:00:00Z'], clients());
