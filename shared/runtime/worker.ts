@@ -92,21 +92,31 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
     }
   }
 
-  async function handleBatch(queue: ConsumerName, messages: QueueMessage[], handler: BatchHandler): Promise<void> {
-    if (messages.length === 1) return handle(queue, messages[0] as QueueMessage);
-    const beat = heartbeat(messages);
+  /**
+   * A batch in one call; when it fails, each half again, down to single messages: a bad message fails
+   * alone, and the good ones around it still go through in batches.
+   */
+  async function handleBatch(
+    queue: ConsumerName,
+    messages: QueueMessage[],
+    handler: BatchHandler,
+    beat?: ReturnType<typeof heartbeat>,
+  ): Promise<void> {
+    if (messages.length === 1) return handle(queue, messages[0] as QueueMessage, beat);
+    const own = beat ? undefined : heartbeat(messages);
+    const watch = (beat ?? own) as ReturnType<typeof heartbeat>;
     try {
       await handler(messages.map((m) => StatementEvent.parse(JSON.parse(m.body))));
-      for (const m of messages) queues.acknowledge(m.id);
+      for (const m of messages) {
+        queues.acknowledge(m.id);
+        watch.settled(m);
+      }
     } catch (e) {
-      opts.onError?.(
-        queue,
-        new Error(`a batch of ${messages.length} failed (${(e as Error)?.message ?? e}); handling its messages one by one`),
-      );
-      // One by one: the good ones go through, a bad one fails (and retries) alone.
-      for (const m of messages) await handle(queue, m, beat);
+      opts.onError?.(queue, new Error(`a batch of ${messages.length} failed (${(e as Error)?.message ?? e}); trying each half`));
+      const half = Math.ceil(messages.length / 2);
+      for (const part of [messages.slice(0, half), messages.slice(half)]) await handleBatch(queue, part, handler, watch);
     } finally {
-      beat.stop();
+      own?.stop();
     }
   }
 

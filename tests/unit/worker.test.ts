@@ -140,17 +140,19 @@ describe('startWorker', () => {
     expect([...batches.flat(), ...single].sort()).toEqual(Array.from({ length: 30 }, (_, i) => `s${i}`).sort());
   });
 
-  it('handles a failed batch message by message, so only the bad message fails', async () => {
+  it('handles a failed batch by halves, so only the bad message fails and the rest go through in batches', async () => {
     db = openDatabase(tempDir());
     const queues = new SqliteQueues(db, CONSUMERS, { ...settings, maxAttempts: 1 });
     for (let i = 0; i < 6; i++) queues.enqueue('render-pages', eventBody(i));
     const done: string[] = [];
+    const alone: string[] = [];
     const idle: EventHandler = async () => undefined;
     const bad = (id: string) => id === 's3';
     worker = startWorker(
       queues,
       {
         'render-pages': async (e) => {
+          alone.push(e.statementId);
           if (bad(e.statementId)) throw new Error('cannot render s3');
           done.push(e.statementId);
         },
@@ -174,5 +176,7 @@ describe('startWorker', () => {
     await until(() => queues.depth('render-pages') === 0 && queues.deadLetters('render-pages').length === 1);
     expect(done.sort()).toEqual(['s0', 's1', 's2', 's4', 's5']);
     expect(queues.deadLetters('render-pages').map((d) => JSON.parse(d.body).statementId)).toEqual(['s3']);
+    // s0-s5 failed; s0-s2 went through as a batch; s3-s5 failed, then s3-s4, so s3, s4 and s5 went alone.
+    expect(alone).toEqual(['s3', 's4', 's5']);
   });
 });
