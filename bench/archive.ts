@@ -4,18 +4,13 @@
 // rewrites) and index-search, counting the files each publish writes.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
-import { importArchive } from '../shared/cli/import-archive.js';
 import { indexSearch } from '../shared/consumers/index-search.js';
 import { renderPages } from '../shared/consumers/render-pages.js';
 import type { Party } from '../shared/domain/party.js';
-import { localDeps } from '../shared/runtime/local.js';
 import { submitStatement } from '../shared/services/statements.js';
+import { importedArchive, ROOT } from './archive-corpus.js';
 import { pct, progress, round } from './stats.js';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 export async function benchArchive(sizes: number[], publishes: number) {
   const results = [];
@@ -24,23 +19,8 @@ export async function benchArchive(sizes: number[], publishes: number) {
 }
 
 async function benchSize(size: number, publishes: number) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-archive-'));
+  const { p, dataDir, files, imported, storeSeconds, remove } = await importedArchive(size);
   try {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, '../shared/bench/make-corpus.mjs'), '--count', String(size), '--seed', '1', '--out', dir],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-    const dataDir = path.join(dir, 'data');
-    const p = localDeps({ dataDir, siteUrl: 'http://localhost', MAIL_FROM: 'bench@localhost', queue: DEFAULT_QUEUE_SETTINGS });
-    const files = { parties: path.join(dir, 'parties.json'), statements: path.join(dir, 'statements.jsonl') };
-    const t0 = performance.now();
-    const imported = await importArchive(p, files, { out: () => undefined, err: (line) => console.error(line) });
-    const storeSeconds = (performance.now() - t0) / 1000;
-
     // The whole site from the stored statements, in a process of its own: its peak memory is the rebuild's.
     process.stderr.write(`archive ${size}: rebuilding\n`);
     const line = execFileSync(
@@ -93,7 +73,7 @@ async function benchSize(size: number, publishes: number) {
     p.db.close();
     return {
       statements: size,
-      import: { stored: imported.imported, seconds: round(storeSeconds), perSecond: round(imported.imported / storeSeconds) },
+      import: { stored: imported, seconds: round(storeSeconds), perSecond: round(imported / storeSeconds) },
       rebuild: {
         files: rebuild.built,
         seconds: round(rebuild.seconds),
@@ -110,6 +90,6 @@ async function benchSize(size: number, publishes: number) {
       },
     };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }

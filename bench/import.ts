@@ -1,40 +1,12 @@
-// Importing an archive into the embedded default: statements stored per second (the import command's own
-// path, in process), then how long until every page and the search index are built (the worker drains).
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
-import { importArchive } from '../shared/cli/import-archive.js';
 import { consumerBatches, consumerHandlers } from '../shared/consumers/handlers.js';
-import { localDeps } from '../shared/runtime/local.js';
 import { startWorker } from '../shared/runtime/worker.js';
+import { importedArchive } from './archive-corpus.js';
 import { round } from './stats.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-
 export async function benchImport(count: number) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-import-'));
+  const { p, imported, storeSeconds, remove } = await importedArchive(count);
   try {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, '../shared/bench/make-corpus.mjs'), '--count', String(count), '--seed', '1', '--out', dir],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-    const p = localDeps({
-      dataDir: path.join(dir, 'data'),
-      siteUrl: 'http://localhost',
-      MAIL_FROM: 'bench@localhost',
-      queue: DEFAULT_QUEUE_SETTINGS,
-    });
-    const files = { parties: path.join(dir, 'parties.json'), statements: path.join(dir, 'statements.jsonl') };
-    const t0 = performance.now();
-    const report = await importArchive(p, files, { out: () => undefined, err: (line) => console.error(line) });
-    const storeSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const worker = startWorker(p.queues, consumerHandlers(p), {
       batches: consumerBatches(p),
@@ -54,11 +26,11 @@ export async function benchImport(count: number) {
     const deadLetters = p.queues.deadLetters().length;
     p.db.close();
     return {
-      statements: report.imported,
-      stored: { seconds: round(storeSeconds), perSecond: round(report.imported / storeSeconds) },
+      statements: imported,
+      stored: { seconds: round(storeSeconds), perSecond: round(imported / storeSeconds) },
       pagesAndSearchComplete: { seconds: round(publishSeconds), deadLetters },
     };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }

@@ -79,10 +79,12 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
           on.map((e) => seqKey(e.seq, e.id)),
         ),
       );
+      if (page === 1 || pages.has(page - 1)) continue;
+      // The range is read only for a page whose predecessor is not being rendered anyway.
       const pageStart = (page - 1) * ARCHIVE_PAGE_SIZE + 1;
       const first = Math.min(...on.map((e) => e.seq));
       const firstOnPage = first === pageStart || (await p.listings.range(listing, pageStart, first - 1)).length === 0;
-      if (page > 1 && !pages.has(page - 1) && firstOnPage) listingPages.push(archivePage(ctx, listing, page - 1));
+      if (firstOnPage) listingPages.push(archivePage(ctx, listing, page - 1));
     }
     listingPages.push(
       listingFront(

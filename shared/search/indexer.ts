@@ -1,5 +1,6 @@
 // The search index in the site store: a document file per statement and 64 shards of token -> ids.
 // Updating one statement touches only the shards of its tokens; doing it twice changes nothing.
+import { inParallel } from '../concurrency/in-parallel.js';
 import type { Party } from '../domain/party.js';
 import { type Statement, signatories, statementPath } from '../domain/statement.js';
 import { PreconditionFailedError } from '../errors.js';
@@ -66,6 +67,7 @@ function applyToShard(shard: Shard, changes: DocChange[]): boolean {
 }
 
 const SHARD_WRITES_AT_ONCE = 8;
+const DOCS_AT_ONCE = 16;
 const CAS_ATTEMPTS = 5;
 
 /** One shard's read-modify-write, put only if the shard is unchanged since it was read. */
@@ -122,29 +124,26 @@ export async function indexStatements(
 ): Promise<void> {
   await locks.withLock('site:search-index', async () => {
     const docs = await load();
+    // The documents as indexed now, read at once: their tokens are what each update takes out.
+    const previous = new Map<string, SearchDoc | undefined>();
+    await inParallel(docs, DOCS_AT_ONCE, async (doc) => void previous.set(doc.id, await readJson<SearchDoc>(site, docKey(doc.id))));
     const byShard = new Map<number, DocChange[]>();
-    const current: SearchDoc[] = [];
-    for (const doc of docs) {
-      const previous = await readJson<SearchDoc>(site, docKey(doc.id));
-      if (previous && previous.version > doc.version) continue;
-      current.push(doc);
+    const current = docs.filter((doc) => !((previous.get(doc.id)?.version ?? 0) > doc.version));
+    for (const doc of current) {
       const added = new Set(doc.tokens);
-      const removed = (previous?.tokens ?? []).filter((t) => !added.has(t));
+      const removed = (previous.get(doc.id)?.tokens ?? []).filter((t) => !added.has(t));
       const tokensByShard = new Map<number, string[]>();
       for (const t of [...added, ...new Set(removed)]) {
         const n = shardOf(t, SHARD_COUNT);
         tokensByShard.set(n, [...(tokensByShard.get(n) ?? []), t]);
       }
-      for (const [n, tokens] of tokensByShard) byShard.set(n, [...(byShard.get(n) ?? []), { id: doc.id, added, tokens }]);
+      for (const [n, tokens] of tokensByShard) {
+        const changes = byShard.get(n) ?? [];
+        changes.push({ id: doc.id, added, tokens });
+        byShard.set(n, changes);
+      }
     }
-    const work = [...byShard];
-    const next = async (): Promise<void> => {
-      const item = work.shift();
-      if (!item) return;
-      await updateShard(site, item[0], item[1]);
-      return next();
-    };
-    await Promise.all(Array.from({ length: shardsAtOnce }, next));
-    for (const doc of current) await site.put(docKey(doc.id), JSON.stringify(doc), 'application/json');
+    await inParallel(byShard, shardsAtOnce, ([n, changes]) => updateShard(site, n, changes));
+    await inParallel(current, DOCS_AT_ONCE, (doc) => site.put(docKey(doc.id), JSON.stringify(doc), 'application/json'));
   });
 }

@@ -59,8 +59,7 @@ export async function rebuildSite(
       opts.onProgress?.({ ...report });
     }
   };
-  const p = { ...source, site: target.site, locks: target.locks };
-  const ctx: SiteContext = { p, parties: new Map<string, Party>((await source.parties.list()).map((x) => [x.id, x])) };
+  const ctx: SiteContext = { p: source, parties: new Map<string, Party>((await source.parties.list()).map((x) => [x.id, x])) };
   const publish = async ({ key, build, format }: SitePage) => {
     if (await publishPage(target, key, build, format)) report.written++;
     report.built++;
@@ -105,7 +104,7 @@ export async function rebuildSite(
   for (const kind of kindsOf(sizes.map((s) => s.listing))) await publish(kindIndex(ctx, kind));
 
   // The month children at once, then the index and the pages child (the last two).
-  const sitemap = sitemapFiles(p, [...months].sort());
+  const sitemap = sitemapFiles(source, [...months].sort());
   await inParallel(sitemap.slice(0, -2), concurrency, publish);
   for (const file of sitemap.slice(-2)) await publish(file);
   progress(true);

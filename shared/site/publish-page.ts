@@ -34,10 +34,13 @@ export interface FileFormat {
 
 const HTML_PAGE: FileFormat = { contentType: 'text/html; charset=utf-8', parse: parseContents };
 
+/** Builds the page; it is given the stamp of the page as published (a file that extends itself reads it). */
+export type PageBuilder = (published?: PageContents) => Promise<BuiltPage>;
+
 export async function publishPage(
   p: Pick<Platform, 'site' | 'locks'>,
   key: string,
-  build: () => Promise<BuiltPage>,
+  build: PageBuilder,
   format: FileFormat = HTML_PAGE,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -53,13 +56,13 @@ export async function publishPage(
 async function attemptPublish(
   p: Pick<Platform, 'site'>,
   key: string,
-  build: () => Promise<BuiltPage>,
+  build: PageBuilder,
   format: FileFormat,
 ): Promise<'written' | 'unchanged' | 'retry'> {
   const current = await p.site.read(key);
-  const page = await build();
-  if (page.empty) return 'unchanged';
   const published = current ? format.parse(Buffer.from(current.body).toString('utf8')) : undefined;
+  const page = await build(published);
+  if (page.empty) return 'unchanged';
   if (page.contents && published && !covers(page.contents, published)) return 'retry';
   const required = page.mustInclude === undefined ? [] : [page.mustInclude].flat();
   if (page.contents && required.some((key) => !includes(page.contents as PageContents, key))) return 'retry';

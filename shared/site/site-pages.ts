@@ -18,7 +18,7 @@ import type { ListingEntry } from '../ports.js';
 import { requireStatement } from '../services/read-statement.js';
 import { FEED_FILES, renderFeeds } from './feeds.js';
 import { contentsOf, formatContents, type PageContents } from './page-contents.js';
-import type { BuiltPage, FileFormat } from './publish-page.js';
+import type { FileFormat, PageBuilder } from './publish-page.js';
 import { listingTitle, renderArchivePage, renderKindIndex, renderListingFront } from './templates/listing-pages.js';
 import { renderStatementPage } from './templates/pages.js';
 
@@ -33,7 +33,7 @@ export interface SiteContext {
 /** A file of the site: where it goes, how it is built, and what kind of file it is (HTML unless said). */
 export interface SitePage {
   key: string;
-  build: () => Promise<BuiltPage>;
+  build: PageBuilder;
   format?: FileFormat;
 }
 

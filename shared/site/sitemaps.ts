@@ -62,12 +62,10 @@ export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: 
   };
 }
 
-/** The index: every month that has statements (read from the index itself, plus these) and the pages. */
-export function sitemapIndex(p: Pick<Platform, 'site' | 'config'>, added: string[]) {
-  return async (): Promise<BuiltPage> => {
-    const current = await p.site.get(SITEMAP_INDEX);
-    const known = current ? (parseContentsComment(Buffer.from(current).toString('utf8'))?.entries ?? []) : [];
-    const months = [...new Set([...known.map((e) => e.key), ...added])].sort();
+/** The index: every month that has statements (those the published index names, plus these) and the pages. */
+export function sitemapIndex(p: Pick<Platform, 'config'>, added: string[]) {
+  return async (published?: PageContents): Promise<BuiltPage> => {
+    const months = [...new Set([...(published?.entries ?? []).map((e) => e.key), ...added])].sort();
     const contents: PageContents = { entries: months.map((m) => ({ key: m, version: 1 })), complete: true };
     const xml = await xmlOf(new SitemapIndexStream(), [
       `${p.config.siteUrl}/${PAGES_SITEMAP}`,
@@ -98,11 +96,7 @@ export function pagesSitemap(p: Pick<Platform, 'config' | 'listings'>) {
  * The sitemap files that publishing in these months touches: each month's child, the index (which only
  * gains months) and the pages child. `own`: the statements whose publication asked, which must be listed.
  */
-export function sitemapFiles(
-  p: Pick<Platform, 'statements' | 'listings' | 'site' | 'config'>,
-  months: string[],
-  own: StatementSummary[] = [],
-) {
+export function sitemapFiles(p: Pick<Platform, 'statements' | 'listings' | 'config'>, months: string[], own: StatementSummary[] = []) {
   return [
     ...months.map((month) => ({ key: monthSitemapKey(month), build: monthSitemap(p, month, own), format: XML_FILE })),
     { key: SITEMAP_INDEX, build: sitemapIndex(p, months), format: XML_FILE },

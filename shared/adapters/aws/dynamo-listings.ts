@@ -4,11 +4,11 @@
 //   pk STMT#{id},         sk IN#{listing} seq: where the statement is, so a retry reuses its number
 // Numbers are given before the statement's commit point (its STMT item) and shown once it is committed;
 // a write that dies between the two leaves a gap, never a duplicate.
-import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { listingsOf } from '../../domain/listings.js';
 import type { StatementSummary } from '../../domain/statement.js';
 import type { ListingEntry, ListingRepository } from '../../ports.js';
-import { getData, type Item, isConditionFailure, type TableRef } from './dynamo-table.js';
+import { getData, type Item, isConditionFailure, queryItems, type TableRef } from './dynamo-table.js';
 
 const seqSk = (seq: number) => String(seq).padStart(10, '0');
 const SIZES = 'LISTINGS';
@@ -67,23 +67,9 @@ export class DynamoListingRepository implements ListingRepository {
     });
   }
 
-  private async query(input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead'>, max?: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.t.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.t.tableName,
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-          ...(max ? { Limit: max - items.length } : {}),
-        }),
-      );
-      items.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start && (!max || items.length < max));
-    return items;
+  /** Strongly consistent: a render reads what the writes before its event stored. */
+  private query(input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead'>, max?: number): Promise<Item[]> {
+    return queryItems(this.t, { ...input, ConsistentRead: true }, max);
   }
 
   async range(listing: string, from: number, to: number) {

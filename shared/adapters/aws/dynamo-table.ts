@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export interface TableRef {
   client: DynamoDBDocumentClient;
@@ -18,29 +18,39 @@ export async function getData<T>(t: TableRef, pk: string, sk: string, attribute 
   return r.Item?.[attribute] as T | undefined;
 }
 
-export async function queryGsi(
+/** Every item a query finds, page after page (1 MB each), or the first `max` of them. */
+export async function queryItems(
   t: TableRef,
-  gsi1pk: string,
-  opts: { before?: string; limit?: number; newestFirst?: boolean } = {},
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  max?: number,
 ): Promise<Item[]> {
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const r = await t.client.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        IndexName: GSI,
-        KeyConditionExpression: opts.before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi1pk, ...(opts.before ? { ':before': opts.before } : {}) },
-        ScanIndexForward: !opts.newestFirst,
-        ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
-        ExclusiveStartKey: start,
-      }),
+      new QueryCommand({ ...input, TableName: t.tableName, ExclusiveStartKey: start, ...(max ? { Limit: max - items.length } : {}) }),
     );
     items.push(...(r.Items ?? []));
     start = r.LastEvaluatedKey;
-  } while (start && (!opts.limit || items.length < opts.limit));
+  } while (start && (!max || items.length < max));
   return items;
+}
+
+export function queryGsi(
+  t: TableRef,
+  gsi1pk: string,
+  opts: { before?: string; limit?: number; newestFirst?: boolean } = {},
+): Promise<Item[]> {
+  return queryItems(
+    t,
+    {
+      IndexName: GSI,
+      KeyConditionExpression: opts.before ? 'gsi1pk = :pk AND gsi1sk < :before' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ...(opts.before ? { ':before': opts.before } : {}) },
+      ScanIndexForward: !opts.newestFirst,
+    },
+    opts.limit,
+  );
 }
 
 /** Items kept whole under `data`, one per id, listed through the index in id order. */

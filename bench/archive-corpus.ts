@@ -1,0 +1,36 @@
+// An archive of `count` statements made by ../shared/bench/make-corpus.mjs (seed 1) and imported into a
+// fresh embedded platform by the import command's own path, timed. The caller closes and removes it.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
+import { importArchive } from '../shared/cli/import-archive.js';
+import { localDeps } from '../shared/runtime/local.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export async function importedArchive(count: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communique-bench-archive-'));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, '../shared/bench/make-corpus.mjs'), '--count', String(count), '--seed', '1', '--out', dir],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
+    const dataDir = path.join(dir, 'data');
+    const p = localDeps({ dataDir, siteUrl: 'http://localhost', MAIL_FROM: 'bench@localhost', queue: DEFAULT_QUEUE_SETTINGS });
+    const files = { parties: path.join(dir, 'parties.json'), statements: path.join(dir, 'statements.jsonl') };
+    const started = performance.now();
+    const report = await importArchive(p, files, { out: () => undefined, err: (line) => console.error(line) });
+    const storeSeconds = (performance.now() - started) / 1000;
+    return { p, dataDir, files, imported: report.imported, storeSeconds, remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
+}
