@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseShard } from '../shared/search/shard.js';
-import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../shared/search/tokenize.js';
+import { queryStemmerFor } from '../shared/search/browser/query-stemmers.js';
+import { emptyFilters, SearchEngine } from '../shared/search/engine.js';
 import { issueKey, runCli, startPlatform } from '../tests/helpers/platform-process.js';
 import { pct, progress, round } from './stats.js';
 
@@ -66,8 +66,11 @@ export async function benchFlow(opts: FlowOptions) {
     const email: number[] = [];
     for (let i = 0; i < LATENCY_N; i++) {
       const word = `latencyword${i}x`;
-      const [token] = tokenize(word);
-      const shardUrl = `${platform.url}/${shardKey(shardOf(token as string, SHARD_COUNT))}`;
+      // The search page's engine over HTTP, as a browser would query the site.
+      const engine = new SearchEngine(async (key) => {
+        const res = await fetch(`${platform.url}/${key}`);
+        return res.ok ? res.json() : undefined;
+      }, queryStemmerFor);
       const start = performance.now();
       const id = await submit(THROUGHPUT_N + i, word);
       const pending = new Set(['page', 'search', 'email']);
@@ -78,13 +81,8 @@ export async function benchFlow(opts: FlowOptions) {
           pending.delete('page');
         }
         if (pending.has('search')) {
-          const res = await fetch(shardUrl);
-          if (
-            res.ok &&
-            parseShard(await res.text())
-              .get(token as string)
-              ?.includes(id)
-          ) {
+          const found = await engine.search({ q: word, filters: emptyFilters(), limit: 10, prefix: false });
+          if (found.hits.some((h) => h.record.id === id)) {
             search.push(now);
             pending.delete('search');
           }

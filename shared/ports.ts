@@ -22,6 +22,8 @@ export interface ObjectStore {
   /** The object and its entity tag, for a read-modify-write guarded by a conditional put. */
   read(key: string): Promise<VersionedObject | undefined>;
   list(prefix: string): Promise<string[]>;
+  /** Removes these objects; one that is not there is no error. */
+  delete(keys: string[]): Promise<void>;
 }
 
 /**

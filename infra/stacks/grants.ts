@@ -102,7 +102,7 @@ export const PAGE_OBJECTS = [
 export const PAGE_OBJECTS_REASON =
   'render-pages owns these page prefixes of the site bucket (one folder per page family); not the shell (assets/, search/).';
 
-/** What index-search writes: the index segments under search/, not the shell's search page. */
-export const SEARCH_OBJECTS = ['search/docs/*', 'search/shards/*', 'search/index/*'];
+/** What index-search writes: the index's manifest and segments under search/v2/, not the shell's search page. */
+export const SEARCH_OBJECTS = ['search/v2/*'];
 export const SEARCH_OBJECTS_REASON =
-  'index-search owns the search index prefixes of the site bucket (one object per document, shard or segment); not search/index.html or assets/.';
+  'index-search owns the search index prefix of the site bucket (a manifest and immutable segments, retired segments deleted); not search/index.html or assets/.';

@@ -109,7 +109,7 @@ export class PipelineStack extends Stack {
       });
 
     // Bounds, not serialisation (shared files are guarded by locks and conditional writes): listing pages
-    // and search shards are contended, so more invocations would mostly wait on each other's leases.
+    // and the search index's manifest are contended, so more invocations would mostly wait on each other's leases.
     const render = consumer('render-pages', 10);
     // One index, one lock: its records run one after another (the handler), and two invocations (the least
     // SQS allows) keep the lock busy without a queue of waiters that could outlast the function's timeout.
@@ -123,7 +123,14 @@ export class PipelineStack extends Stack {
       grantObjects(c.function.role, config, 'content', ['statements/*'], ['s3:GetObject'], STATEMENT_OBJECTS);
     }
     grantObjects(render.function.role, config, 'site', PAGE_OBJECTS, ['s3:GetObject', 's3:PutObject'], PAGE_OBJECTS_REASON);
-    grantObjects(index.function.role, config, 'site', SEARCH_OBJECTS, ['s3:GetObject', 's3:PutObject'], SEARCH_OBJECTS_REASON);
+    grantObjects(
+      index.function.role,
+      config,
+      'site',
+      SEARCH_OBJECTS,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      SEARCH_OBJECTS_REASON,
+    );
     for (const c of [render, index]) {
       // A missing object answers 404 (not 403) only with ListBucket.
       grantList(c.function.role, config, 'site', '');

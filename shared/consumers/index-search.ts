@@ -1,28 +1,99 @@
-// index-search: puts a statement into the browser-side search index.
+// index-search: puts statements into the browser-side search index (a base segment, a delta and a
+// manifest: search/indexer.ts). Batches of events become one update of the delta.
+import { inParallel } from '../concurrency/in-parallel.js';
 import type { StatementEvent } from '../domain/events.js';
+import { HOME_LISTING } from '../domain/listings.js';
+import type { Party } from '../domain/party.js';
+import { type Statement, signatories } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
-import { indexStatement, indexStatements, searchDocOf } from '../search/indexer.js';
-import { requireStatement } from '../services/read-statement.js';
+import { compactIndex, type IndexSource, type IndexUpdate, indexChanges } from '../search/indexer.js';
+import type { IndexDoc } from '../search/segment-builder.js';
+import { readStatement, requireStatement } from '../services/read-statement.js';
 
-export async function indexSearch(
-  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks'>,
-  event: StatementEvent,
-): Promise<void> {
-  await indexStatement(p.site, p.locks, async () => {
-    const statement = await requireStatement(p, event.statementId);
-    const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
-    return searchDocOf(statement, parties);
-  });
+type Source = Pick<Platform, 'statements' | 'blobs' | 'parties' | 'listings'>;
+
+const READS_AT_ONCE = 16;
+/** Statements read per step of a walk over the whole archive. */
+const WALK_CHUNK = 500;
+
+export function indexDocOf(s: Statement, parties: Map<string, Party>): IndexDoc {
+  return {
+    id: s.id,
+    version: s.version,
+    title: s.title,
+    summary: s.summary,
+    body: s.bodyText,
+    language: s.language,
+    rtl: s.dir === 'rtl',
+    parties: signatories(s).map((id) => {
+      const party = parties.get(id);
+      return { id, name: party?.name ?? id, ...(party?.short ? { short: party.short } : {}) };
+    }),
+    countries: s.countries,
+    topics: s.topics,
+    publishedAt: s.publishedAt,
+  };
 }
 
-/** Puts several statements into the index in one pass over its shards (a batch of events, an import). */
-export async function indexSearchOf(
-  p: Pick<Platform, 'statements' | 'blobs' | 'parties' | 'site' | 'locks'>,
-  events: StatementEvent[],
-): Promise<void> {
-  const ids = [...new Set(events.map((e) => e.statementId))].sort();
-  await indexStatements(p.site, p.locks, async () => {
-    const parties = new Map((await p.parties.list()).map((x) => [x.id, x]));
-    return Promise.all(ids.map(async (id) => searchDocOf(await requireStatement(p, id), parties)));
-  });
+/**
+ * Every published statement in publication order (the home listing's numbering), read a chunk at a time:
+ * the order a rebuild and a compaction both index in.
+ */
+export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGenerator<Statement[]> {
+  const size = (await p.listings.sizes(HOME_LISTING)).find((s) => s.listing === HOME_LISTING)?.size ?? 0;
+  for (let from = 1; from <= size; from += chunk) {
+    const entries = await p.listings.range(HOME_LISTING, from, from + chunk - 1);
+    const statements: Statement[] = new Array(entries.length);
+    await inParallel(
+      entries.map((e, i) => [e, i] as const),
+      READS_AT_ONCE,
+      async ([e, i]) => {
+        statements[i] = await requireStatement(p, e.summary.id);
+      },
+    );
+    yield statements;
+  }
+}
+
+export function statementIndexSource(p: Source): IndexSource {
+  let parties: Promise<Map<string, Party>> | undefined;
+  const partyMap = () => (parties ??= p.parties.list().then((list) => new Map(list.map((x) => [x.id, x]))));
+  return {
+    async load(ids) {
+      const map = await partyMap();
+      const docs: Array<IndexDoc | undefined> = new Array(ids.length);
+      await inParallel(
+        ids.map((id, i) => [id, i] as const),
+        READS_AT_ONCE,
+        async ([id, i]) => {
+          const s = await readStatement(p, id);
+          docs[i] = s ? indexDocOf(s, map) : undefined;
+        },
+      );
+      return docs;
+    },
+    async *all() {
+      const map = await partyMap();
+      for await (const chunk of statementsInOrder(p)) yield chunk.map((s) => indexDocOf(s, map));
+    },
+  };
+}
+
+/** Puts the statements of these events into the index, as stored now (one event, or a batch). */
+export async function indexSearchOf(p: Source & Pick<Platform, 'site' | 'locks'>, events: StatementEvent[]): Promise<IndexUpdate> {
+  return indexChanges(
+    p.site,
+    p.locks,
+    events.map((e) => e.statementId),
+    statementIndexSource(p),
+  );
+}
+
+export async function indexSearch(p: Source & Pick<Platform, 'site' | 'locks'>, event: StatementEvent): Promise<IndexUpdate> {
+  return indexSearchOf(p, [event]);
+}
+
+/** Merges the delta into a new base now (what a publish does once the delta is large), as a rebuild would build it. */
+export async function compactSearchIndex(p: Source & Pick<Platform, 'site' | 'locks'>): Promise<IndexUpdate> {
+  return compactIndex(p.site, p.locks, statementIndexSource(p).all());
 }

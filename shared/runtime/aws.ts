@@ -1,5 +1,6 @@
 // The AWS runtime: reads the Lambda environment once and builds the DynamoDB, S3 and SES adapters, each
 // function only those it uses (awsTable, awsBuckets, awsMailer), so that its bundle holds no other client.
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -20,6 +21,7 @@ import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import * as z from '../domain/schema.js';
 import type { Platform } from '../platform.js';
 import { type ObjectStore, systemClock } from '../ports.js';
+import { IMMUTABLE_CACHE_CONTROL, isImmutableIndexFile } from '../search/format.js';
 
 const NonEmpty = z.string().check(z.minLength(1));
 
@@ -65,6 +67,7 @@ export function tableRef(dynamo: DynamoDBClient, tableName: string): TableRef {
  * invalidation; the stylesheet and scripts may be kept for five minutes.
  */
 export function siteCacheControl(key: string): string {
+  if (isImmutableIndexFile(key)) return IMMUTABLE_CACHE_CONTROL;
   return /\.(html|json|xml)$/.test(key) ? 'public, max-age=0, must-revalidate' : 'public, max-age=300';
 }
 
@@ -73,7 +76,7 @@ function missingStore(variable: string): ObjectStore {
   const fail = async (): Promise<never> => {
     throw new Error(`this function has no ${variable}; give it one in infra/ if it needs the site store`);
   };
-  return { put: fail, get: fail, read: fail, list: fail };
+  return { put: fail, get: fail, read: fail, list: fail, delete: fail };
 }
 
 /** Configuration, clock and everything kept in the table (DynamoDB): every function has these. */

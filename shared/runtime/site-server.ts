@@ -1,6 +1,8 @@
 // Serves the site store over HTTP for the embedded platform (on AWS, CloudFront serves the site bucket).
+
 import type { Context } from 'hono';
 import type { ObjectStore } from '../ports.js';
+import { IMMUTABLE_CACHE_CONTROL, isImmutableIndexFile } from '../search/format.js';
 import { CONTENT_SECURITY_POLICY } from '../site/security-headers.js';
 
 /** A Map, not an object: an extension such as "constructor" must not find Object.prototype's. */
@@ -81,7 +83,11 @@ export function serveSite(site: ObjectStore) {
     if (!body) return notFound(c);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': type,
-      'cache-control': ext === 'html' || ext === 'json' ? 'no-cache' : 'public, max-age=300',
+      'cache-control': isImmutableIndexFile(key)
+        ? IMMUTABLE_CACHE_CONTROL
+        : ext === 'html' || ext === 'json'
+          ? 'no-cache'
+          : 'public, max-age=300',
       ...SITE_SECURITY_HEADERS,
     });
   };

@@ -5,15 +5,15 @@
 // (publish-page.ts): on AWS the fan-out runs beside the consumers; locally the CLI and a running
 // `npm start` share no lock, so stop it first or rebuild into another folder.
 import { inParallel } from '../concurrency/in-parallel.js';
+import { indexDocOf, statementsInOrder } from '../consumers/index-search.js';
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import type { Platform } from '../platform.js';
-import { indexStatements, searchDocOf } from '../search/indexer.js';
+import { baseBuilder, installBase } from '../search/indexer.js';
 import { publishPage } from '../site/publish-page.js';
 import { publishSiteShell } from '../site/shell.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
-import { requireStatement } from './read-statement.js';
 
 export interface RebuildReport {
   /** Files built (pages, feeds, sitemaps), and how many of them differed from what was there. */
@@ -22,7 +22,7 @@ export interface RebuildReport {
   /** What the rebuild expects to build, for a progress bar. */
   total: number;
   statements: number;
-  /** Statements put into the search index, and the time that took (ms): their documents, then the shards. */
+  /** Statements put into the search index, and the time that took (ms): analysing them, then writing the segment. */
   indexed: number;
   indexMs: number;
 }
@@ -31,7 +31,7 @@ export interface RebuildOptions {
   onProgress?: (report: RebuildReport) => void;
   /** Statements read and rendered at once. */
   concurrency?: number;
-  /** Statements the search index takes per pass over its shards. */
+  /** Statements read per step of the walk. */
   indexBatch?: number;
 }
 
@@ -68,29 +68,26 @@ export async function rebuildSite(
 
   await publishSiteShell(target.site, undefined, source.config.siteUrl);
 
-  // Statement pages and the search index, walking every statement once, in chunks.
+  // Statement pages and the search index, walking every statement once, in chunks, in publication order
+  // (the order a compaction of the index walks in too, so both build the same segment).
   const months = new Set<string>();
   const chunk = Math.max(opts.indexBatch ?? 500, ARCHIVE_PAGE_SIZE);
-  for (let from = 1; from <= homeSize; from += chunk) {
-    const entries = await source.listings.range(HOME_LISTING, from, from + chunk - 1);
-    const docs: ReturnType<typeof searchDocOf>[] = [];
-    await inParallel(entries, concurrency, async ({ summary }) => {
-      months.add(monthOf(summary.publishedAt));
-      const statement = await requireStatement(source, summary.id);
-      await publish(statementPage(ctx, summary.id, statement));
-      const tokenizing = performance.now();
-      docs.push(searchDocOf(statement, ctx.parties));
-      report.indexMs += performance.now() - tokenizing;
+  const index = baseBuilder();
+  for await (const statements of statementsInOrder(source, chunk)) {
+    await inParallel(statements, concurrency, async (statement) => {
+      months.add(monthOf(statement.publishedAt));
+      await publish(statementPage(ctx, statement.id, statement));
       report.statements++;
     });
-    docs.sort((a, b) => (a.id < b.id ? -1 : 1));
     const started = performance.now();
-    // Two shards at a time: the files are local, and the shards of a large archive are large.
-    await indexStatements(target.site, target.locks, async () => docs, 2);
+    for (const statement of statements) index.add(indexDocOf(statement, ctx.parties));
     report.indexMs += performance.now() - started;
-    report.indexed += docs.length;
+    report.indexed += statements.length;
     progress();
   }
+  const installing = performance.now();
+  await installBase(target.site, target.locks, index);
+  report.indexMs += performance.now() - installing;
 
   // Every listing: its archive pages, oldest first, then its first page and feeds; all listings at once.
   function* listingPages(): Generator<SitePage> {

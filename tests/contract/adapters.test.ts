@@ -9,6 +9,7 @@ import { listingKey, type StatementSummary } from '../../shared/domain/statement
 import { newSubscriber, saveSubscription } from '../../shared/domain/subscriber.js';
 import { AddressTakenError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
+import { searchStore } from '../../shared/search/store-search.js';
 import { readStatement } from '../../shared/services/read-statement.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { adapterSets } from '../helpers/adapter-sets.js';
@@ -285,7 +286,7 @@ describe.each(adapters.sets)('$name', ({ make }) => {
       const page = Buffer.from((await p.site.get(`statements/${statement.id}/index.html`)) ?? []).toString('utf8');
       expect(page).toContain('<html lang="fa" dir="rtl">');
       await indexSearch(p, event);
-      expect(await p.site.get(`search/docs/${statement.id}.json`)).toBeDefined();
+      expect((await searchStore(p.site, '', {})).hits.map((h) => h.record.id)).toContain(statement.id);
     });
   });
 });

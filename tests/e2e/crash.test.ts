@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { searchSite } from '../../shared/search/store-search.js';
 import { aStatementInput, partiesAddArgs } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
 import { issueKey, type RunningPlatform, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
@@ -55,7 +56,7 @@ describe('kill -9 mid-batch', () => {
     for (const id of acknowledged) {
       expect((await fetch(`${platform.url}/v1/statements/${id}`)).status).toBe(200);
       await waitFor(`page of ${id}`, async () => (await fetch(`${platform?.url}/statements/${id}/`)).ok, 20_000);
-      await waitFor(`search doc of ${id}`, async () => (await fetch(`${platform?.url}/search/docs/${id}.json`)).ok, 20_000);
+      await waitFor(`search entry of ${id}`, async () => (await searchSite(platform?.url as string, '')).includes(id), 20_000);
     }
     await waitFor(
       'empty queues',

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { searchSite } from '../../shared/search/store-search.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
@@ -135,7 +136,7 @@ describe('untrusted text', () => {
       }),
     );
     await waitFor('the statement page', async () => (await fetch(`${platform.url}/statements/${s.id}/`)).ok);
-    await waitFor('the search doc', async () => (await fetch(`${platform.url}/search/docs/${s.id}.json`)).ok);
+    await waitFor('the search entry', async () => (await searchSite(platform.url, 'xsscheck')).includes(s.id));
     for (const pagePath of [`/statements/${s.id}/`, '/', '/parties/kke/', '/search/?q=xsscheck']) {
       const page = await browser.newPage();
       const dialogs: string[] = [];

@@ -86,11 +86,14 @@ describe('caching: revalidate at the edge, never invalidate per publish', () => 
     expect(distribution(dev).DefaultCacheBehavior.CachePolicyId).toEqual({ Ref: expect.stringMatching(/^HonourOrigin/) });
   });
   it('gives the shell the Cache-Control render-pages gives pages and assets', () => {
-    for (const key of [...SHELL.map((f) => f.key), 'feed.xml', 'feed.json', 'search/shards/01.json', 'assets/search.js', 'robots.txt']) {
+    for (const key of [...SHELL.map((f) => f.key), 'feed.xml', 'feed.json', 'search/v2/manifest.json', 'assets/search.js', 'robots.txt']) {
       expect(shellCacheControl(key), key).toBe(siteCacheControl(key));
     }
     expect(siteCacheControl('statements/x/index.html')).toBe('public, max-age=0, must-revalidate');
     expect(siteCacheControl('assets/site.css')).toBe('public, max-age=300');
+    // Index segments are named by their contents: cached for good. The manifest that names them is revalidated.
+    expect(siteCacheControl('search/v2/abc/t3.json')).toBe('public, max-age=31536000, immutable');
+    expect(siteCacheControl('search/v2/manifest.json')).toBe('public, max-age=0, must-revalidate');
   });
   it('deploys the shell without pruning, and invalidates only /assets/* when the shell changes', () => {
     const deployments = resources(dev, 'Custom::CDKBucketDeployment').map((d) => d.Properties);

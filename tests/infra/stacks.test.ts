@@ -329,7 +329,10 @@ describe('least privilege', () => {
         'robots.txt',
       ].sort(),
     );
-    expect(siteWrites('indexsearch').sort()).toEqual(['search/docs/*', 'search/index/*', 'search/shards/*']);
+    expect(siteWrites('indexsearch').sort()).toEqual(['search/v2/*']);
+    // Only index-search deletes, and only its own retired segments.
+    expect(of('indexsearch').filter((x) => actions(x).includes('s3:DeleteObject')).length).toBe(1);
+    expect(of('renderpages').filter((x) => actions(x).includes('s3:DeleteObject'))).toEqual([]);
     for (const role of ['renderpages', 'indexsearch']) {
       for (const s of of(role).filter((x) => actions(x).includes('s3:PutObject'))) expect(actions(s)).toContain('s3:GetObject');
     }

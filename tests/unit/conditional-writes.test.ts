@@ -10,7 +10,10 @@ import { FileObjectStore } from '../../shared/adapters/local/file-store.js';
 import { ProcessLocks } from '../../shared/adapters/local/process-locks.js';
 import { LockTimeoutError, PreconditionFailedError } from '../../shared/errors.js';
 import { tableRef } from '../../shared/runtime/aws.js';
-import { indexStatement, type SearchDoc } from '../../shared/search/indexer.js';
+import { MANIFEST_KEY } from '../../shared/search/format.js';
+import { type IndexSource, indexChanges } from '../../shared/search/indexer.js';
+import type { IndexDoc } from '../../shared/search/segment-builder.js';
+import { searchIds } from '../../shared/search/store-search.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
 import { tempDir } from '../helpers/local-platform.js';
 
@@ -54,7 +57,7 @@ describe('S3ObjectStore conditional puts (at the SDK call)', () => {
     s3.restore();
   });
 
-  it('re-reads and retries a search shard whose conditional put lost a race, keeping the other writer’s entry', async () => {
+  it('never lets a search index writer whose manifest changed meanwhile overwrite it; its retry builds on the other writer’s', async () => {
     const s3 = mockClient(S3Client);
     const objects = new Map<string, { body: string; etag: string }>();
     let version = 0;
@@ -66,32 +69,45 @@ describe('S3ObjectStore conditional puts (at the SDK call)', () => {
     });
     s3.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: Uint8Array; IfMatch?: string; IfNoneMatch?: string }) => {
       const o = objects.get(input.Key);
-      if (input.Key.startsWith('search/shards/') && !raced) {
-        // Another writer lands first, on the same shard.
-        raced = true;
-        objects.set(input.Key, { body: JSON.stringify({ strike: ['other'] }), etag: `"v${++version}"` });
-        throw precondition();
-      }
       if ((input.IfMatch && o?.etag !== input.IfMatch) || (input.IfNoneMatch && o)) throw precondition();
       objects.set(input.Key, { body: Buffer.from(input.Body).toString(), etag: `"v${++version}"` });
       return {};
     });
     const store = new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'site');
-    const doc: SearchDoc = {
-      id: 'mine',
-      title: 'strike',
-      summary: '',
-      url: '/statements/mine/',
-      language: 'en',
-      dir: 'ltr',
-      parties: [],
-      publishedAt: '2026-11-01T00:00:00.000Z',
+    const doc = (id: string, title: string): IndexDoc => ({
+      id,
       version: 1,
-      tokens: ['strike'],
-    };
-    await indexStatement(store, new ProcessLocks(), async () => doc);
-    const shard = [...objects].find(([k]) => k.startsWith('search/shards/'))?.[1];
-    expect(JSON.parse(shard?.body as string)).toEqual({ strike: ['other', 'mine'].sort().reverse() });
+      title,
+      summary: '',
+      body: 'text',
+      language: 'en',
+      rtl: false,
+      parties: [{ id: 'kke', name: 'KKE' }],
+      countries: ['GR'],
+      topics: [],
+      publishedAt: '2026-11-01T00:00:00.000Z',
+    });
+    const source = (docs: IndexDoc[]): IndexSource => ({
+      load: async (ids) => {
+        // Another writer (its lease expired under this one) commits its manifest between our read and write.
+        if (!raced && ids.includes('mine')) {
+          raced = true;
+          await indexChanges(store, new ProcessLocks(), ['other'], source([doc('other', 'Strike elsewhere')]));
+        }
+        return ids.map((id) => docs.find((d) => d.id === id));
+      },
+      all: async function* () {},
+    });
+    const both = [doc('mine', 'General strike'), doc('other', 'Strike elsewhere')];
+    await expect(indexChanges(store, new ProcessLocks(), ['mine'], source(both))).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect((await searchIds(store, 'strike')).sort()).toEqual(['other']);
+    await indexChanges(store, new ProcessLocks(), ['mine'], source(both));
+    expect((await searchIds(store, 'strike')).sort()).toEqual(['mine', 'other']);
+    expect(
+      s3
+        .commandCalls(PutObjectCommand)
+        .filter((c) => c.args[0].input.Key === MANIFEST_KEY && !c.args[0].input.IfMatch && !c.args[0].input.IfNoneMatch),
+    ).toEqual([]);
     s3.restore();
   });
 });

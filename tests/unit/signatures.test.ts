@@ -8,7 +8,7 @@ import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import type { Locks } from '../../shared/ports.js';
-import type { SearchDoc } from '../../shared/search/indexer.js';
+import { searchStore } from '../../shared/search/store-search.js';
 import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
@@ -92,8 +92,10 @@ describe('signStatement', () => {
     await indexSearch({ ...p, locks }, eventsInOutbox()[1] as StatementEvent);
     open();
     await first;
-    const doc = JSON.parse(Buffer.from((await p.site.get(`search/docs/${statement.id}.json`)) ?? []).toString()) as SearchDoc;
-    expect(doc).toMatchObject({ version: 2, parties: ['Communist Party of Greece', 'Communist Party of Turkey'] });
+    const found = await searchStore(p.site, '', { filters: { party: ['tkp'] } });
+    expect(found.hits.map((h) => h.record)).toMatchObject([
+      { id: statement.id, parties: ['Communist Party of Greece', 'Communist Party of Turkey'] },
+    ]);
   });
 
   it('mails the signer’s readers once when it signs, and no reader twice', async () => {

@@ -1,5 +1,5 @@
 // ObjectStore on S3: the content bucket (canonical statements) and the site bucket.
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PreconditionFailedError } from '../../errors.js';
 import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js';
 
@@ -66,5 +66,19 @@ export class S3ObjectStore implements ObjectStore {
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    // DeleteObjects takes at most 1,000 keys.
+    for (let from = 0; from < keys.length; from += 1000) {
+      const r = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: keys.slice(from, from + 1000).map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      if (r.Errors?.length)
+        throw new Error(`s3://${this.bucket}: could not delete ${r.Errors.length} objects (${r.Errors[0]?.Code}: ${r.Errors[0]?.Message})`);
+    }
   }
 }

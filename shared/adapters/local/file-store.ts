@@ -171,8 +171,10 @@ export class FileObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const entries = await fs.readdir(this.root, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return [];
+    // Only the folder the prefix is in is read, not the whole store.
+    const folder = prefix.includes('/') ? this.pathOf(prefix.slice(0, prefix.lastIndexOf('/') + 1)) : this.root;
+    const entries = await fs.readdir(folder, { recursive: true, withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
       throw e;
     });
     return entries
@@ -180,6 +182,18 @@ export class FileObjectStore implements ObjectStore {
       .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
       .filter((k) => k.startsWith(prefix))
       .sort();
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const target = this.pathOf(key);
+      await fileMutex.run(target, () =>
+        fs.rm(target, { force: true }).then(async () => {
+          // An emptied folder goes too, so removed segments leave nothing behind.
+          await fs.rmdir(path.dirname(target)).catch(() => undefined);
+        }),
+      );
+    }
   }
 }
 

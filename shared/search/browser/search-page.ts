@@ -1,88 +1,191 @@
-// The search page's script: runs in the reader's browser against the static index shards, no server.
-import type { SearchDoc } from '../indexer.js';
-import { parseShard, type Shard } from '../shard.js';
-import { SHARD_COUNT, shardKey, shardOf, tokenize } from '../tokenize.js';
+// The search page's script: runs in the reader's browser against the static index, no server. The query
+// and the filters live in the URL (?q=…&language=el&year=2024), so a search can be shared and the back
+// button walks back through searches. Every string from the index is set as text, never as markup.
+import {
+  emptyFilters,
+  FACETS,
+  type Facet,
+  type FacetCount,
+  type Filters,
+  type Hit,
+  highlight,
+  type Results,
+  SearchEngine,
+} from '../engine.js';
+import { queryStemmerFor } from './query-stemmers.js';
 
-const MAX_RESULTS = 30;
+const PAGE = 10;
+const FACET_VALUES_SHOWN = 8;
+const TYPING_DELAY_MS = 180;
+const FACET_TITLES: Record<Facet, string> = { party: 'Party', country: 'Country', language: 'Language', topic: 'Topic', year: 'Year' };
 
-async function fetchJson<T>(url: string): Promise<T | undefined> {
-  const res = await fetch(url);
-  if (res.status === 404 || res.status === 403) return undefined;
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
+const engine = new SearchEngine(
+  async (key, immutable) => {
+    // The manifest is revalidated every time; segment files never change and may come from the cache.
+    const res = await fetch(`/${key}`, immutable ? {} : { cache: 'no-cache' });
+    if (res.status === 404 || res.status === 403) return undefined;
+    if (!res.ok) throw new Error(`${key}: HTTP ${res.status}`);
+    return res.json();
+  },
+  queryStemmerFor,
+  document.documentElement.lang || 'en',
+);
 
-async function fetchShard(url: string): Promise<Shard | undefined> {
-  const res = await fetch(url);
-  if (res.status === 404 || res.status === 403) return undefined;
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return parseShard(await res.text());
-}
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
 
-async function search(query: string): Promise<SearchDoc[]> {
-  const tokens = tokenize(query);
-  if (tokens.length === 0) return [];
-  const shards = new Map<number, Promise<Shard | undefined>>();
-  for (const t of tokens) {
-    const n = shardOf(t, SHARD_COUNT);
-    if (!shards.has(n)) shards.set(n, fetchShard(`/${shardKey(n)}`));
+function labelOf(facet: Facet, c: FacetCount): string {
+  try {
+    if (facet === 'country') return regionNames.of(c.value) ?? c.value;
+    if (facet === 'language') return languageNames.of(c.value) ?? c.value;
+  } catch {
+    return c.value;
   }
-  let hits: string[] | undefined;
-  for (const t of tokens) {
-    const ids = (await shards.get(shardOf(t, SHARD_COUNT)))?.get(t) ?? [];
-    hits = hits === undefined ? ids : hits.filter((id) => ids.includes(id));
-    if (hits.length === 0) return [];
-  }
-  const top = (hits ?? []).slice(0, MAX_RESULTS);
-  const docs = await Promise.all(top.map((id) => fetchJson<SearchDoc>(`/search/docs/${id}.json`)));
-  return docs.filter((d): d is SearchDoc => d !== undefined);
+  if (facet === 'topic') return c.value.replace(/-/g, ' ');
+  return c.label;
 }
 
-function resultItem(doc: SearchDoc): HTMLLIElement {
-  const li = document.createElement('li');
-  li.lang = doc.language;
-  li.dir = doc.dir;
-  const h2 = document.createElement('h2');
-  const a = document.createElement('a');
-  a.href = doc.url;
-  a.textContent = doc.title;
-  h2.dir = 'auto';
-  h2.append(a);
-  const meta = document.createElement('p');
-  meta.className = 'meta';
-  meta.lang = 'en';
-  meta.dir = 'ltr';
-  meta.textContent = `${doc.parties.join(', ')} · ${doc.publishedAt.slice(0, 10)}`;
-  const summary = document.createElement('p');
-  summary.className = 'summary';
-  summary.dir = 'auto';
-  summary.textContent = doc.summary;
-  li.append(h2, meta, summary);
+interface State {
+  q: string;
+  filters: Filters;
+}
+
+function stateFromUrl(): State {
+  const params = new URLSearchParams(location.search);
+  const filters = emptyFilters();
+  for (const facet of FACETS) filters[facet] = params.getAll(facet).filter((v) => v.length > 0 && v.length <= 64);
+  return { q: (params.get('q') ?? '').slice(0, 500), filters };
+}
+
+function urlOf(state: State): string {
+  const params = new URLSearchParams();
+  if (state.q.trim()) params.set('q', state.q.trim());
+  for (const facet of FACETS) for (const v of state.filters[facet]) params.append(facet, v);
+  const query = params.toString();
+  return `/search/${query ? `?${query}` : ''}`;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+function marked(text: string, language: string, terms: string[]): Node[] {
+  return highlight(text, language, terms, queryStemmerFor).map((part) =>
+    part.mark ? el('mark', {}, part.text) : document.createTextNode(part.text),
+  );
+}
+
+function resultItem(hit: Hit, terms: string[]): HTMLLIElement {
+  const r = hit.record;
+  const li = el('li', { lang: r.language, dir: r.rtl ? 'rtl' : 'ltr' });
+  const a = el('a', { href: `/statements/${encodeURIComponent(r.id)}/` }, ...marked(r.title, r.language, terms));
+  const meta = el('p', { className: 'meta', lang: 'en', dir: 'ltr' });
+  let languageLabel = r.language;
+  try {
+    languageLabel = languageNames.of(r.language) ?? r.language;
+  } catch {}
+  meta.append(`${r.parties.join(', ')} · `, el('time', { dateTime: r.date }, r.date), ` · ${languageLabel}`);
+  const snippet = el('p', { className: 'summary', dir: 'auto' }, ...marked(hit.excerpt || r.summary, r.language, terms));
+  li.append(el('h2', { dir: 'auto' }, a), meta, snippet);
   return li;
 }
 
-async function run(): Promise<void> {
-  const input = document.getElementById('q') as HTMLInputElement;
-  const status = document.getElementById('search-status') as HTMLElement;
-  const list = document.getElementById('search-results') as HTMLOListElement;
-  const query = new URLSearchParams(location.search).get('q')?.trim() ?? '';
-  input.value = query;
-  if (!query) {
-    status.textContent = 'Type a word from a title, summary or body, in any language.';
-    return;
+function facetBox(facet: Facet, counts: FacetCount[], chosen: string[]): HTMLFieldSetElement {
+  const box = el('fieldset', { className: 'facet' }, el('legend', {}, FACET_TITLES[facet]));
+  const shown = counts.filter((c, i) => i < FACET_VALUES_SHOWN || chosen.includes(c.value));
+  for (const v of chosen) if (!shown.some((c) => c.value === v)) shown.push({ value: v, label: v, count: 0 });
+  for (const c of shown) {
+    const input = el('input', { type: 'checkbox', name: facet, value: c.value, checked: chosen.includes(c.value) });
+    box.append(el('label', {}, input, ` ${labelOf(facet, c)} `, el('span', { className: 'count' }, `(${c.count})`)));
   }
+  return box;
+}
+
+const form = document.getElementById('search-form') as HTMLFormElement;
+const input = document.getElementById('q') as HTMLInputElement;
+const status = document.getElementById('search-status') as HTMLElement;
+const list = document.getElementById('search-results') as HTMLOListElement;
+const facetsBox = document.getElementById('search-facets') as HTMLFieldSetElement;
+const facetsLegend = facetsBox.querySelector('legend') as HTMLLegendElement;
+const more = document.getElementById('search-more') as HTMLButtonElement;
+
+let state = stateFromUrl();
+let limit = PAGE;
+let run = 0;
+
+async function show(prefix: boolean): Promise<void> {
+  const mine = ++run;
+  document.body.dataset.searchState = 'searching';
   status.textContent = 'Searching…';
   try {
-    const docs = await search(query);
-    list.replaceChildren(...docs.map(resultItem));
-    status.textContent = docs.length
-      ? `${docs.length} result${docs.length === 1 ? '' : 's'} for “${query}”`
-      : `No statement matches “${query}”.`;
+    const results: Results = await engine.search({ q: state.q, filters: state.filters, limit, prefix });
+    if (mine !== run) return;
+    list.replaceChildren(...results.hits.map((h) => resultItem(h, results.terms)));
+    const boxes = FACETS.filter((f) => results.facets[f].length > 0).map((f) => facetBox(f, results.facets[f], state.filters[f]));
+    facetsBox.replaceChildren(facetsLegend, ...boxes);
+    facetsBox.hidden = boxes.length === 0;
+    const what = state.q.trim() ? ` for “${state.q.trim()}”` : '';
+    status.textContent = results.total
+      ? `${results.total} statement${results.total === 1 ? '' : 's'}${what}${results.total > results.hits.length ? `, showing ${results.hits.length}` : ''}`
+      : `No statement matches${what || ' these filters'}.`;
+    more.hidden = results.total <= results.hits.length;
     document.body.dataset.searchState = 'done';
   } catch (e) {
+    if (mine !== run) return;
     status.textContent = `Search failed: ${(e as Error).message}. Reload the page to try again.`;
     document.body.dataset.searchState = 'failed';
   }
 }
 
-void run();
+function filtersFromForm(): Filters {
+  const filters = emptyFilters();
+  const data = new FormData(form);
+  for (const facet of FACETS) filters[facet] = data.getAll(facet).map(String);
+  return filters;
+}
+
+let typing: ReturnType<typeof setTimeout> | undefined;
+input.addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => {
+    state = { ...state, q: input.value };
+    limit = PAGE;
+    history.replaceState(null, '', urlOf(state));
+    void show(true);
+  }, TYPING_DELAY_MS);
+});
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  clearTimeout(typing);
+  state = { q: input.value, filters: filtersFromForm() };
+  limit = PAGE;
+  history.pushState(null, '', urlOf(state));
+  void show(false);
+});
+facetsBox.addEventListener('change', () => {
+  state = { q: input.value, filters: filtersFromForm() };
+  limit = PAGE;
+  history.pushState(null, '', urlOf(state));
+  void show(false);
+});
+more.addEventListener('click', () => {
+  limit += PAGE;
+  void show(false);
+});
+window.addEventListener('popstate', () => {
+  state = stateFromUrl();
+  input.value = state.q;
+  limit = PAGE;
+  void show(false);
+});
+
+input.value = state.q;
+document.body.classList.add('js');
+void show(false);

@@ -111,13 +111,26 @@ export function renderSearchPage(): Promise<string> {
     <Layout title="Search" lang="en" dir="ltr" scripts={['/assets/search.js']}>
       <h1>Search</h1>
       <search>
-        <form class="search" action="/search/" method="get">
-          <input type="search" name="q" id="q" aria-label="Search statements" autocomplete="off" />
+        <form class="search" id="search-form" action="/search/" method="get">
+          <input type="search" name="q" id="q" aria-label="Search statements in any language" autocomplete="off" />
           <button type="submit">Search</button>
+          <fieldset id="search-facets" class="facets" hidden>
+            <legend>Filters</legend>
+          </fieldset>
         </form>
       </search>
+      <noscript>
+        <p class="notice">
+          Search runs in your browser and needs JavaScript. Without it, browse the statements by <a href="/parties/">party</a>,{' '}
+          <a href="/countries/">country</a>, <a href="/languages/">language</a>, <a href="/topics/">topic</a> or{' '}
+          <a href="/archive/">year</a>.
+        </p>
+      </noscript>
       <p id="search-status" aria-live="polite" />
       <ol id="search-results" class="statements" />
+      <button type="button" id="search-more" hidden>
+        More results
+      </button>
     </Layout>,
   );
 }

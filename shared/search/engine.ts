@@ -1,0 +1,376 @@
+// The query side of the search index, run in the reader's browser (and by tests in Node): reads the
+// manifest, the terms files the query's words fall in and the facet values, then ranks with BM25 over
+// the stored impacts, filters, counts facets and returns a page of hits with their records and excerpts.
+// Nothing from the index is trusted as markup: the page renders every string as text.
+import { MIN_STEM, queryLanguage, STEM_SLACK, type StemmerFor, suffixStemmed, termOf, type Word, words } from './analyze.js';
+import {
+  DOCS_PER_BATCH,
+  type DocFacets,
+  type DocRecord,
+  type DocsFile,
+  decodeFacetDocs,
+  decodePostings,
+  docsKey,
+  type FacetsFile,
+  FORMAT,
+  facetsKey,
+  fileOf,
+  MANIFEST_KEY,
+  type Manifest,
+  type SegmentInfo,
+  type TermsFile,
+  termsKey,
+} from './format.js';
+
+export const FACETS = ['party', 'country', 'language', 'topic', 'year'] as const;
+export type Facet = (typeof FACETS)[number];
+export type Filters = Record<Facet, string[]>;
+
+export interface Query {
+  q: string;
+  filters: Filters;
+  /** Hits wanted: the first `limit` (a "more results" button asks for more). */
+  limit: number;
+  /** Match the last word as the start of a word too (as the reader types). */
+  prefix: boolean;
+}
+
+export interface Hit {
+  record: DocRecord;
+  excerpt: string;
+  score: number;
+}
+
+export interface FacetCount {
+  value: string;
+  label: string;
+  count: number;
+}
+
+export interface Results {
+  total: number;
+  hits: Hit[];
+  facets: Record<Facet, FacetCount[]>;
+  /** The index terms the query matched, for highlighting. */
+  terms: string[];
+}
+
+export type FetchJson = (key: string, immutable: boolean) => Promise<unknown>;
+
+const PREFIX_TERMS = 30;
+const DELTA = 2 ** 31;
+const ACRONYM_QUERY = /^\p{Lu}{2,6}$/u;
+const LETTERS = /^\p{L}+$/u;
+
+export function emptyFilters(): Filters {
+  return { party: [], country: [], language: [], topic: [], year: [] };
+}
+
+interface Segment {
+  info: SegmentInfo;
+  /** Added to the segment's document numbers: base documents and delta documents never share a key. */
+  offset: number;
+  facets: () => Promise<FacetsFile>;
+}
+
+interface WordPlan {
+  word: Word;
+  exact: Set<string>;
+  acronym?: string;
+  /** Index terms that begin the word (its stem in another language) are accepted from this length. */
+  stemFrom?: number;
+  prefix: boolean;
+  low: string;
+  high: string;
+}
+
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+export class SearchEngine {
+  private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly decodedFacets = new Map<string, { file: FacetsFile; docs: DocFacets[] }>();
+
+  constructor(
+    private readonly fetchJson: FetchJson,
+    private readonly stemmerFor: StemmerFor,
+    private readonly pageLanguage = 'en',
+  ) {}
+
+  private immutable<T>(key: string): Promise<T> {
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.fetchJson(key, true);
+      p.catch(() => this.cache.delete(key));
+      this.cache.set(key, p);
+    }
+    return p as Promise<T>;
+  }
+
+  async manifest(): Promise<Manifest | undefined> {
+    const m = (await this.fetchJson(MANIFEST_KEY, false)) as Manifest | undefined;
+    if (m && m.format !== FORMAT) throw new Error('the search index was upgraded; reload the page');
+    return m;
+  }
+
+  private plan(q: string, filters: Filters, prefix: boolean): WordPlan[] {
+    const ws = words(q);
+    const shouting = ws.length > 1 && ws.every((w) => ACRONYM_QUERY.test(q.slice(w.start, w.end)));
+    return ws.map((word, i) => {
+      const language = filters.language.length === 1 ? filters.language[0] : queryLanguage(word.lower, this.pageLanguage);
+      const stem = language ? this.stemmerFor(language) : undefined;
+      const exact = new Set([word.folded, word.lower, termOf(word, stem)]);
+      const isPrefix = prefix && i === ws.length - 1;
+      const stemFrom = suffixStemmed(word.folded) ? Math.max(MIN_STEM, word.folded.length - STEM_SLACK) : undefined;
+      // The range of terms files to read: from the shortest stem allowed to the word (or all words it begins).
+      const range = [...exact, ...(stemFrom ? [word.folded.slice(0, stemFrom)] : []), ...(isPrefix ? [`${word.folded}\uffff`] : [])].sort();
+      return {
+        word,
+        exact,
+        ...(word.acronym && !shouting ? { acronym: `${word.folded}!` } : {}),
+        ...(stemFrom ? { stemFrom } : {}),
+        prefix: isPrefix,
+        low: range[0] as string,
+        high: range[range.length - 1] as string,
+      };
+    });
+  }
+
+  /** Does index term `t` match the planned word (apart from the acronym)? */
+  private matches(plan: WordPlan, t: string): boolean {
+    if (t.endsWith('!')) return false;
+    if (plan.exact.has(t)) return true;
+    const w = plan.word.folded;
+    if (plan.prefix && t.startsWith(w)) return true;
+    // A stem cuts letters off the end of a word: "word1" is not a stem of "word10".
+    return plan.stemFrom !== undefined && t.length >= plan.stemFrom && w.startsWith(t) && LETTERS.test(w.slice(t.length));
+  }
+
+  private facetsOf(segment: Segment): Promise<{ file: FacetsFile; docs: DocFacets[] }> {
+    return segment.facets().then((file) => {
+      const known = this.decodedFacets.get(segment.info.id);
+      if (known) return known;
+      const decoded = { file, docs: decodeFacetDocs(file.docs) };
+      this.decodedFacets.set(segment.info.id, decoded);
+      return decoded;
+    });
+  }
+
+  async search(query: Query): Promise<Results> {
+    const manifest = await this.manifest();
+    const empty: Results = { total: 0, hits: [], facets: { party: [], country: [], language: [], topic: [], year: [] }, terms: [] };
+    if (!manifest) return empty;
+    const segments: Segment[] = [];
+    if (manifest.base) {
+      const base = manifest.base;
+      segments.push({ info: base, offset: 0, facets: () => this.immutable<FacetsFile>(facetsKey(base.id)) });
+    }
+    if (manifest.delta) {
+      const facets = manifest.deltaFacets as FacetsFile;
+      segments.push({ info: manifest.delta, offset: DELTA, facets: async () => facets });
+    }
+    const superseded = new Set(manifest.superseded);
+    const live = (segment: Segment, doc: number) => segment.offset !== 0 || !superseded.has(doc);
+    const totalDocs = segments.reduce((n, s) => n + s.info.docs, 0) - superseded.size;
+    const plans = this.plan(query.q, query.filters, query.prefix);
+    const facetsReady = Promise.all(segments.map((s) => this.facetsOf(s)));
+
+    // The terms files each word falls in, per segment, fetched at once.
+    const files = new Map<string, Promise<TermsFile>>();
+    const filesOf = (segment: Segment, plan: WordPlan): string[] => {
+      const keys: string[] = [];
+      const from = fileOf(segment.info.bounds, plan.low);
+      const to = fileOf(segment.info.bounds, plan.high);
+      for (let n = from; n <= to; n++) keys.push(termsKey(segment.info.id, n));
+      for (const t of [...plan.exact, ...(plan.acronym ? [plan.acronym] : [])])
+        keys.push(termsKey(segment.info.id, fileOf(segment.info.bounds, t)));
+      return [...new Set(keys)];
+    };
+    for (const s of segments)
+      for (const plan of plans) for (const key of filesOf(s, plan)) if (!files.has(key)) files.set(key, this.immutable(key));
+
+    // Per word: the matching terms' postings in each segment; a word's score for a document is its best term.
+    const matchedTerms = new Set<string>();
+    const records = new Map<number, DocRecord>();
+    const excerpts = new Map<number, string>();
+    const wordScores: Array<Map<number, number>> = [];
+    for (const plan of plans) {
+      const entries: Array<{ segment: Segment; term: string; postings: string; heads: Array<[number, string]>; docs: TermsFile['docs'] }> =
+        [];
+      for (const s of segments) {
+        for (const key of filesOf(s, plan)) {
+          const file = await (files.get(key) as Promise<TermsFile>);
+          for (const [term, postings, heads] of file.terms) {
+            if (term === plan.acronym || this.matches(plan, term)) entries.push({ segment: s, term, postings, heads, docs: file.docs });
+          }
+        }
+      }
+      // A query word in capitals that the index has as an acronym matches only the acronym.
+      const acronymHits = entries.filter((e) => e.term === plan.acronym);
+      let chosen = acronymHits.length ? acronymHits : entries.filter((e) => e.term !== plan.acronym);
+      if (plan.prefix) {
+        // As the reader types: the exact and stem matches, and the most frequent words that begin so.
+        const byTerm = new Map<string, number>();
+        for (const e of chosen) byTerm.set(e.term, (byTerm.get(e.term) ?? 0) + e.postings.length);
+        const keep = new Set(
+          [...byTerm]
+            .filter(([t]) => !plan.exact.has(t))
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, PREFIX_TERMS)
+            .map(([t]) => t),
+        );
+        chosen = chosen.filter((e) => plan.exact.has(e.term) || keep.has(e.term) || plan.word.folded.startsWith(e.term));
+      }
+      const decoded = chosen.map((e) => ({ ...e, list: decodePostings(e.postings) }));
+      const df = new Map<string, number>();
+      for (const e of decoded) df.set(e.term, (df.get(e.term) ?? 0) + e.list.length);
+      const scores = new Map<number, number>();
+      for (const e of decoded) {
+        matchedTerms.add(e.term);
+        const weight = idf(Math.max(totalDocs, 1), df.get(e.term) ?? 1);
+        for (const [doc, impact] of e.list) {
+          if (!live(e.segment, doc)) continue;
+          const key = e.segment.offset + doc;
+          const score = weight * impact;
+          if (score > (scores.get(key) ?? 0)) scores.set(key, score);
+        }
+        for (const [doc, excerpt] of e.heads) {
+          const key = e.segment.offset + doc;
+          if (excerpt && !excerpts.has(key)) excerpts.set(key, excerpt);
+        }
+        for (const [doc, record] of e.docs) records.set(e.segment.offset + doc, record);
+      }
+      wordScores.push(scores);
+    }
+
+    // Documents with every word (or, with no words, every document), filtered, with disjunctive facet counts.
+    const facetData = await facetsReady;
+    const candidates: Array<[number, number]> = [];
+    if (plans.length === 0) {
+      segments.forEach((s, i) => {
+        const count = facetData[i]?.docs.length ?? 0;
+        for (let doc = 0; doc < count; doc++) if (live(s, doc)) candidates.push([s.offset + doc, 0]);
+      });
+    } else {
+      const [first, ...rest] = [...wordScores].sort((a, b) => a.size - b.size);
+      for (const [key, score] of first ?? new Map<number, number>()) {
+        let total = score;
+        let all = true;
+        for (const other of rest) {
+          const s = other.get(key);
+          if (s === undefined) {
+            all = false;
+            break;
+          }
+          total += s;
+        }
+        if (all) candidates.push([key, total]);
+      }
+    }
+    const counts: Record<Facet, Map<string, number>> = {
+      party: new Map(),
+      country: new Map(),
+      language: new Map(),
+      topic: new Map(),
+      year: new Map(),
+    };
+    const labels = new Map<string, string>();
+    const hits: Array<[number, number]> = [];
+    for (const [key, score] of candidates) {
+      const segIndex = key >= DELTA ? segments.findIndex((s) => s.offset === DELTA) : 0;
+      const data = facetData[segIndex];
+      const f = data?.docs[key - (segments[segIndex]?.offset ?? 0)];
+      if (!data || !f) continue;
+      const values: Record<Facet, string[]> = {
+        party: f.parties.map((v) => {
+          const [id, name] = data.file.parties[v] ?? ['', ''];
+          labels.set(`party:${id}`, name);
+          return id;
+        }),
+        country: f.countries.map((v) => data.file.countries[v] ?? ''),
+        language: [data.file.languages[f.language] ?? ''],
+        topic: f.topics.map((v) => data.file.topics[v] ?? ''),
+        year: [data.file.years[f.year] ?? ''],
+      };
+      const passes = FACETS.map(
+        (facet) => query.filters[facet].length === 0 || values[facet].some((v) => query.filters[facet].includes(v)),
+      );
+      const failing = passes.filter((p) => !p).length;
+      if (failing === 0) hits.push([key, score]);
+      FACETS.forEach((facet, i) => {
+        // A facet's counts ignore its own filter: they say what choosing another value would give.
+        if (failing === 0 || (failing === 1 && !passes[i])) {
+          for (const v of new Set(values[facet])) counts[facet].set(v, (counts[facet].get(v) ?? 0) + 1);
+        }
+      });
+    }
+    hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+    const page = hits.slice(0, query.limit);
+
+    // Records of hits that no fetched terms file carried come from the document batches.
+    const missing = page.filter(([key]) => !records.has(key));
+    const batches = new Map<string, Promise<DocsFile>>();
+    for (const [key] of missing) {
+      const s = key >= DELTA ? segments.find((x) => x.offset === DELTA) : segments[0];
+      if (!s) continue;
+      const batchKey = docsKey(s.info.id, Math.floor((key - s.offset) / DOCS_PER_BATCH));
+      if (!batches.has(batchKey)) batches.set(batchKey, this.immutable<DocsFile>(batchKey));
+    }
+    for (const [key] of missing) {
+      const s = key >= DELTA ? segments.find((x) => x.offset === DELTA) : segments[0];
+      if (!s) continue;
+      const doc = key - s.offset;
+      const batch = await (batches.get(docsKey(s.info.id, Math.floor(doc / DOCS_PER_BATCH))) as Promise<DocsFile>);
+      const record = batch.docs[doc % DOCS_PER_BATCH];
+      if (record) records.set(key, record);
+    }
+
+    const facetList = (facet: Facet): FacetCount[] =>
+      [...counts[facet]]
+        .map(([value, count]) => ({ value, count, label: facet === 'party' ? (labels.get(`party:${value}`) ?? value) : value }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    return {
+      total: hits.length,
+      hits: page.flatMap(([key, score]) => {
+        const record = records.get(key);
+        return record ? [{ record, excerpt: excerpts.get(key) ?? '', score }] : [];
+      }),
+      facets: {
+        party: facetList('party'),
+        country: facetList('country'),
+        language: facetList('language'),
+        topic: facetList('topic'),
+        year: facetList('year'),
+      },
+      terms: [...matchedTerms],
+    };
+  }
+}
+
+/**
+ * The parts of a text to mark for a query: the words whose term (in the document's language, when the page
+ * has its stemmer), folded form or CJK bigram the query matched, or that begin with a matched stem.
+ */
+export function highlight(text: string, language: string, terms: string[], stemmerFor: StemmerFor): Array<{ text: string; mark: boolean }> {
+  const matched = new Set(terms.map((t) => (t.endsWith('!') ? t.slice(0, -1) : t)));
+  const stems = [...matched].filter((t) => t.length >= MIN_STEM);
+  const stem = stemmerFor(language);
+  const ranges: Array<[number, number]> = [];
+  for (const w of words(text, language)) {
+    const hit = matched.has(w.folded) || matched.has(termOf(w, stem)) || stems.some((t) => w.folded.startsWith(t));
+    if (!hit) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && w.start <= last[1]) last[1] = Math.max(last[1], w.end);
+    else ranges.push([w.start, w.end]);
+  }
+  const out: Array<{ text: string; mark: boolean }> = [];
+  let at = 0;
+  for (const [from, to] of ranges) {
+    if (from > at) out.push({ text: text.slice(at, from), mark: false });
+    out.push({ text: text.slice(from, to), mark: true });
+    at = to;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), mark: false });
+  return out;
+}
