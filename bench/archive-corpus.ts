@@ -6,7 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_QUEUE_SETTINGS } from '../shared/adapters/local/queues.js';
 import { importArchive } from '../shared/cli/import-archive.js';
+import type { StatementEvent } from '../shared/domain/events.js';
+import type { Party } from '../shared/domain/party.js';
+import type { Platform } from '../shared/platform.js';
 import { localDeps } from '../shared/runtime/local.js';
+import { submitStatement } from '../shared/services/statements.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -33,4 +37,17 @@ export async function importedArchive(count: number) {
     remove();
     throw e;
   }
+}
+
+/** Publishes the i-th bench statement into an archive, as a press office does; returns its event. */
+export async function publishInto(p: Platform, parties: Party[], i: number): Promise<StatementEvent> {
+  const party = parties[i % parties.length] as Party;
+  const { statement } = await submitStatement(p, party.id, {
+    title: `Bench statement ${i} of ${party.short ?? party.id}`,
+    summary: 'A statement published into a large archive.',
+    body: 'The workers of the port are on strike.\n\nSolidarity with the dockers.',
+    language: party.language,
+    topics: ['peace', 'workers'],
+  });
+  return { type: 'statement.published', statementId: statement.id, version: 1, party: party.id, occurredAt: statement.createdAt };
 }

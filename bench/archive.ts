@@ -8,8 +8,7 @@ import path from 'node:path';
 import { indexSearch } from '../shared/consumers/index-search.js';
 import { renderPages } from '../shared/consumers/render-pages.js';
 import type { Party } from '../shared/domain/party.js';
-import { submitStatement } from '../shared/services/statements.js';
-import { importedArchive, ROOT } from './archive-corpus.js';
+import { importedArchive, publishInto, ROOT } from './archive-corpus.js';
 import { pct, progress, round } from './stats.js';
 
 export async function benchArchive(sizes: number[], publishes: number) {
@@ -47,21 +46,7 @@ async function benchSize(size: number, publishes: number) {
     const indexMs: number[] = [];
     const written: number[] = [];
     for (let i = 0; i < publishes; i++) {
-      const party = parties[i % parties.length] as Party;
-      const { statement } = await submitStatement(p, party.id, {
-        title: `Bench statement ${i} of ${party.short ?? party.id}`,
-        summary: 'A statement published into a large archive.',
-        body: 'The workers of the port are on strike.\n\nSolidarity with the dockers.',
-        language: party.language,
-        topics: ['peace', 'workers'],
-      });
-      const event = {
-        type: 'statement.published',
-        statementId: statement.id,
-        version: 1,
-        party: party.id,
-        occurredAt: statement.createdAt,
-      } as const;
+      const event = await publishInto(p, parties, i);
       const r0 = performance.now();
       written.push((await renderPages(p, event)).length);
       renderMs.push(performance.now() - r0);

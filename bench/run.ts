@@ -1,8 +1,8 @@
 // `npm run bench`: the local flow (submit throughput, submit-to-visible latency) and the Lambda bundles
 // (size, cold load). Prints the figures and writes them to bench/results/. Not a test: the numbers
 // depend on the machine, which the results record.
-// Options: --only=flow|bundles|backlog|import|archive --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500
-// --import=1000 --archive=1000,10000 --publishes=30
+// Options: --only=flow|bundles|backlog|import|archive|search --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500
+// --import=1000 --archive=1000,10000 --publishes=30 --search=1000,10000
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,11 @@ import { benchBacklog } from './backlog.js';
 import { benchBundles } from './bundles.js';
 import { benchFlow } from './flow.js';
 import { benchImport } from './import.js';
+import { benchSearch } from './search.js';
 import { round } from './stats.js';
 
 const Args = z.object({
-  only: z.enum(['flow', 'bundles', 'backlog', 'import', 'archive']).optional(),
+  only: z.enum(['flow', 'bundles', 'backlog', 'import', 'archive', 'search']).optional(),
   submits: z.coerce.number().int().positive().default(500),
   concurrency: z.coerce.number().int().positive().default(8),
   latency: z.coerce.number().int().positive().default(40),
@@ -28,6 +29,11 @@ const Args = z.object({
     .transform((v) => v.split(',').map(Number))
     .pipe(z.array(z.number().int().positive())),
   publishes: z.coerce.number().int().positive().default(30),
+  search: z
+    .string()
+    .default('1000,10000')
+    .transform((v) => v.split(',').map(Number))
+    .pipe(z.array(z.number().int().positive())),
 });
 
 async function main() {
@@ -44,6 +50,7 @@ async function main() {
     ...(args.only === undefined || args.only === 'backlog' ? { backlog: await benchBacklog(args.subscribers) } : {}),
     ...(args.only === undefined || args.only === 'import' ? { import: await benchImport(args.import) } : {}),
     ...(args.only === undefined || args.only === 'archive' ? { archive: await benchArchive(args.archive, args.publishes) } : {}),
+    ...(args.only === undefined || args.only === 'search' ? { search: await benchSearch(args.search, args.publishes) } : {}),
     ...(args.only === undefined || args.only === 'bundles' ? { bundles: await benchBundles(args.runs) } : {}),
   };
   const file = path.join(import.meta.dirname, 'results', `bench-${results.date.slice(0, 19).replace(/:/g, '')}.json`);

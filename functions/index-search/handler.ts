@@ -8,9 +8,9 @@ const settings = readAwsSettings();
 // DynamoDB and S3; no mail.
 const platform = { ...awsTable(settings), ...awsBuckets(settings) };
 
-// A batch goes into the index in one pass over its shards; record by record (one after another: they all
-// wait on the index's lock) only if that fails.
-export const handler = sqsConsumer(StatementEvent, (event) => indexSearch(platform, event), {
+// A batch goes into the index's delta in one update; record by record (one after another: they all wait on
+// the index's lock) only if that fails. Merging the delta into the base is compact-search's (scheduled).
+export const handler = sqsConsumer(StatementEvent, (event) => indexSearch(platform, event, { compact: false }), {
   inParallel: false,
-  batch: (events) => indexSearchOf(platform, events),
+  batch: (events) => indexSearchOf(platform, events, { compact: false }),
 });

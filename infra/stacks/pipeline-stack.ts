@@ -1,5 +1,8 @@
-// Pipeline: the outbox relay (table stream -> SNS) and the three consumers, each on its own queue.
+// Pipeline: the outbox relay (table stream -> SNS), the three consumers, each on its own queue, and the
+// scheduled compaction of the search index.
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -41,6 +44,7 @@ export class PipelineStack extends Stack {
   readonly relay: AppFunction;
   readonly relayDeadLetters: Queue;
   readonly consumers: QueueConsumer[];
+  readonly compactor: AppFunction;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -136,6 +140,33 @@ export class PipelineStack extends Stack {
       grantList(c.function.role, config, 'site', '');
       grantTableOnLeadingKeys(c.function.role, data.table, LOCK_ACTIONS, LOCK_ITEMS);
     }
+    // Merging the search index's delta into a new base reads the whole archive: a scheduled function of its
+    // own with Lambda's longest timeout, not a consumer (whose records would time out waiting on it).
+    this.compactor = new AppFunction(this, 'CompactSearch', {
+      name: 'compact-search',
+      logs,
+      environment: common,
+      timeout: Duration.minutes(15),
+      memorySize: 1536,
+    });
+    grantTable(this.compactor.role, data.table, TABLE_READ);
+    grantObjects(this.compactor.role, config, 'content', ['statements/*'], ['s3:GetObject'], STATEMENT_OBJECTS);
+    grantObjects(
+      this.compactor.role,
+      config,
+      'site',
+      SEARCH_OBJECTS,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      SEARCH_OBJECTS_REASON,
+    );
+    grantList(this.compactor.role, config, 'site', '');
+    grantTableOnLeadingKeys(this.compactor.role, data.table, LOCK_ACTIONS, LOCK_ITEMS);
+    new Rule(this, 'CompactSearchSchedule', {
+      description: 'Communiqué: merge the search index delta into a new base when it has grown',
+      schedule: Schedule.rate(Duration.minutes(10)),
+      targets: [new LambdaFunction(this.compactor.fn, { retryAttempts: 0 })],
+    });
+
     grantTableOnLeadingKeys(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['SENT#*']);
     email.grantSend(send.function.role);
 

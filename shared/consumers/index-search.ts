@@ -27,7 +27,7 @@ export function indexDocOf(s: Statement, parties: Map<string, Party>): IndexDoc 
     rtl: s.dir === 'rtl',
     parties: signatories(s).map((id) => {
       const party = parties.get(id);
-      return { id, name: party?.name ?? id, ...(party?.short ? { short: party.short } : {}) };
+      return { id, name: party?.name ?? id, ...(party?.short ? { short: party.short } : {}), ...(party ? { country: party.country } : {}) };
     }),
     countries: s.countries,
     topics: s.topics,
@@ -79,21 +79,42 @@ export function statementIndexSource(p: Source): IndexSource {
   };
 }
 
+export interface IndexOptions {
+  /**
+   * Merge the delta into a new base here once it is due (default). The local worker does; a Lambda
+   * consumer must not (it reads the whole archive, far beyond a consumer's timeout): on AWS the scheduled
+   * compact-search function does it.
+   */
+  compact?: boolean;
+}
+
 /** Puts the statements of these events into the index, as stored now (one event, or a batch). */
-export async function indexSearchOf(p: Source & Pick<Platform, 'site' | 'locks'>, events: StatementEvent[]): Promise<IndexUpdate> {
-  return indexChanges(
+export async function indexSearchOf(
+  p: Source & Pick<Platform, 'site' | 'locks'>,
+  events: StatementEvent[],
+  opts: IndexOptions = {},
+): Promise<IndexUpdate> {
+  const source = statementIndexSource(p);
+  const update = await indexChanges(
     p.site,
     p.locks,
     events.map((e) => e.statementId),
-    statementIndexSource(p),
+    source,
   );
+  if (!update.compactDue || opts.compact === false) return update;
+  const compacted = await compactIndex(p.site, p.locks, source);
+  return { ...compacted, bytes: update.bytes + compacted.bytes };
 }
 
-export async function indexSearch(p: Source & Pick<Platform, 'site' | 'locks'>, event: StatementEvent): Promise<IndexUpdate> {
-  return indexSearchOf(p, [event]);
+export async function indexSearch(
+  p: Source & Pick<Platform, 'site' | 'locks'>,
+  event: StatementEvent,
+  opts: IndexOptions = {},
+): Promise<IndexUpdate> {
+  return indexSearchOf(p, [event], opts);
 }
 
 /** Merges the delta into a new base now (what a publish does once the delta is large), as a rebuild would build it. */
 export async function compactSearchIndex(p: Source & Pick<Platform, 'site' | 'locks'>): Promise<IndexUpdate> {
-  return compactIndex(p.site, p.locks, statementIndexSource(p).all());
+  return compactIndex(p.site, p.locks, statementIndexSource(p));
 }

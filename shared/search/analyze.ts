@@ -165,6 +165,43 @@ export function isAcronymTerm(term: string): boolean {
   return term.endsWith('!');
 }
 
+/**
+ * Calls `visit` with each index term of each word of a text and the word's offsets; returns how many
+ * words there were. The indexer's fast path: a word's terms are worked out once per process and language
+ * (`cache`), and only runs of scripts without spaces are cut into words one by one.
+ */
+export function scanTerms(
+  text: string,
+  language: string,
+  stem: Stemmer | undefined,
+  cache: Map<string, string[]>,
+  visit: (term: string, start: number, end: number) => void,
+): number {
+  let count = 0;
+  for (const m of text.matchAll(WORD)) {
+    const raw = m[0];
+    let terms = cache.get(raw);
+    if (terms === undefined) {
+      if (CJK.test(raw) || SEGMENTED.test(raw)) {
+        for (const w of words(raw, language)) {
+          for (const t of indexTermsOf(w, stem)) visit(t, m.index + w.start, m.index + w.end);
+          count++;
+        }
+        continue;
+      }
+      terms = indexTermsOf(
+        { lower: raw.toLowerCase(), folded: fold(raw, language), start: 0, end: raw.length, acronym: ACRONYM.test(raw) },
+        stem,
+      );
+      if (cache.size > 200_000) cache.clear();
+      cache.set(raw, terms);
+    }
+    count++;
+    for (const t of terms) visit(t, m.index, m.index + raw.length);
+  }
+  return count;
+}
+
 /** The distinct terms of a text, in first-seen order (tests and simple uses). */
 export function termsOf(text: string, language: string, stemmerFor: StemmerFor): string[] {
   const stem = stemmerFor(language);

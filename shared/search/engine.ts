@@ -4,20 +4,26 @@
 // Nothing from the index is trusted as markup: the page renders every string as text.
 import { MIN_STEM, queryLanguage, STEM_SLACK, type StemmerFor, suffixStemmed, termOf, type Word, words } from './analyze.js';
 import {
+  COUNTED,
   DOCS_PER_BATCH,
   type DocFacets,
   type DocRecord,
   type DocsFile,
+  decodeCounts,
+  decodeDocFacets,
   decodeFacetDocs,
   decodePostings,
   docsKey,
-  type FacetsFile,
+  type FacetColumns,
   FORMAT,
   facetsKey,
   fileOf,
+  headerKey,
   MANIFEST_KEY,
   type Manifest,
+  type SegmentHeader,
   type SegmentInfo,
+  type StoredRecord,
   type TermsFile,
   termsKey,
 } from './format.js';
@@ -61,6 +67,7 @@ const PREFIX_TERMS = 30;
 const DELTA = 2 ** 31;
 const ACRONYM_QUERY = /^\p{Lu}{2,6}$/u;
 const LETTERS = /^\p{L}+$/u;
+const LATIN = /\p{Script=Latin}/u;
 
 export function emptyFilters(): Filters {
   return { party: [], country: [], language: [], topic: [], year: [] };
@@ -68,9 +75,10 @@ export function emptyFilters(): Filters {
 
 interface Segment {
   info: SegmentInfo;
+  header: SegmentHeader;
   /** Added to the segment's document numbers: base documents and delta documents never share a key. */
   offset: number;
-  facets: () => Promise<FacetsFile>;
+  columns: () => Promise<FacetColumns>;
 }
 
 interface WordPlan {
@@ -80,8 +88,8 @@ interface WordPlan {
   /** Index terms that begin the word (its stem in another language) are accepted from this length. */
   stemFrom?: number;
   prefix: boolean;
-  low: string;
-  high: string;
+  /** Ranges of terms to read besides the exact ones: the stems that may begin the word, the words it begins. */
+  ranges: Array<[string, string]>;
 }
 
 function idf(n: number, df: number): number {
@@ -90,7 +98,7 @@ function idf(n: number, df: number): number {
 
 export class SearchEngine {
   private readonly cache = new Map<string, Promise<unknown>>();
-  private readonly decodedFacets = new Map<string, { file: FacetsFile; docs: DocFacets[] }>();
+  private readonly decodedFacets = new Map<string, DocFacets[]>();
 
   constructor(
     private readonly fetchJson: FetchJson,
@@ -120,19 +128,23 @@ export class SearchEngine {
     return ws.map((word, i) => {
       const language = filters.language.length === 1 ? filters.language[0] : queryLanguage(word.lower, this.pageLanguage);
       const stem = language ? this.stemmerFor(language) : undefined;
-      const exact = new Set([word.folded, word.lower, termOf(word, stem)]);
+      const own = termOf(word, stem);
+      // The word folded, as stemmed, and (Vietnamese keeps its marks in the index) as written.
+      const exact = new Set([word.folded, own, ...(LATIN.test(word.lower) ? [word.lower] : [])]);
       const isPrefix = prefix && i === ws.length - 1;
-      const stemFrom = suffixStemmed(word.folded) ? Math.max(MIN_STEM, word.folded.length - STEM_SLACK) : undefined;
-      // The range of terms files to read: from the shortest stem allowed to the word (or all words it begins).
-      const range = [...exact, ...(stemFrom ? [word.folded.slice(0, stemFrom)] : []), ...(isPrefix ? [`${word.folded}\uffff`] : [])].sort();
+      // Another language's stem of the word begins it ("huelgas" -> "huelg"), and is at most a letter shorter
+      // than the page's own stem of it ("freedom" does not match "free").
+      const stemFrom = suffixStemmed(word.folded) ? Math.max(MIN_STEM, own.length - 1, word.folded.length - STEM_SLACK) : undefined;
       return {
         word,
         exact,
         ...(word.acronym && !shouting ? { acronym: `${word.folded}!` } : {}),
         ...(stemFrom ? { stemFrom } : {}),
         prefix: isPrefix,
-        low: range[0] as string,
-        high: range[range.length - 1] as string,
+        ranges: [
+          ...(stemFrom ? [[word.folded.slice(0, stemFrom), word.folded] as [string, string]] : []),
+          ...(isPrefix ? [[word.folded, `${word.folded}\uffff`] as [string, string]] : []),
+        ],
       };
     });
   }
@@ -147,14 +159,12 @@ export class SearchEngine {
     return plan.stemFrom !== undefined && t.length >= plan.stemFrom && w.startsWith(t) && LETTERS.test(w.slice(t.length));
   }
 
-  private facetsOf(segment: Segment): Promise<{ file: FacetsFile; docs: DocFacets[] }> {
-    return segment.facets().then((file) => {
-      const known = this.decodedFacets.get(segment.info.id);
-      if (known) return known;
-      const decoded = { file, docs: decodeFacetDocs(file.docs) };
-      this.decodedFacets.set(segment.info.id, decoded);
-      return decoded;
-    });
+  private async facetsOf(segment: Segment): Promise<DocFacets[]> {
+    const known = this.decodedFacets.get(segment.info.id);
+    if (known) return known;
+    const decoded = decodeFacetDocs(await segment.columns(), segment.header.values);
+    this.decodedFacets.set(segment.info.id, decoded);
+    return decoded;
   }
 
   async search(query: Query): Promise<Results> {
@@ -164,27 +174,32 @@ export class SearchEngine {
     const segments: Segment[] = [];
     if (manifest.base) {
       const base = manifest.base;
-      segments.push({ info: base, offset: 0, facets: () => this.immutable<FacetsFile>(facetsKey(base.id)) });
+      segments.push({
+        info: base,
+        header: await this.immutable<SegmentHeader>(headerKey(base.id)),
+        offset: 0,
+        columns: () => this.immutable<FacetColumns>(facetsKey(base.id)),
+      });
     }
     if (manifest.delta) {
-      const facets = manifest.deltaFacets as FacetsFile;
-      segments.push({ info: manifest.delta, offset: DELTA, facets: async () => facets });
+      const { header, facets, ...info } = manifest.delta;
+      segments.push({ info, header, offset: DELTA, columns: async () => facets });
     }
-    const superseded = new Set(manifest.superseded);
+    const segmentOf = (key: number) => (key >= DELTA ? segments.find((x) => x.offset === DELTA) : segments[0]) as Segment;
+    const superseded = new Map(manifest.superseded.map((doc, i) => [doc, manifest.supersededFacets[i] ?? '']));
     const live = (segment: Segment, doc: number) => segment.offset !== 0 || !superseded.has(doc);
     const totalDocs = segments.reduce((n, s) => n + s.info.docs, 0) - superseded.size;
     const plans = this.plan(query.q, query.filters, query.prefix);
-    const facetsReady = Promise.all(segments.map((s) => this.facetsOf(s)));
+    const filtered = FACETS.some((f) => query.filters[f].length > 0);
 
     // The terms files each word falls in, per segment, fetched at once.
     const files = new Map<string, Promise<TermsFile>>();
     const filesOf = (segment: Segment, plan: WordPlan): string[] => {
+      const bounds = segment.header.bounds;
       const keys: string[] = [];
-      const from = fileOf(segment.info.bounds, plan.low);
-      const to = fileOf(segment.info.bounds, plan.high);
-      for (let n = from; n <= to; n++) keys.push(termsKey(segment.info.id, n));
-      for (const t of [...plan.exact, ...(plan.acronym ? [plan.acronym] : [])])
-        keys.push(termsKey(segment.info.id, fileOf(segment.info.bounds, t)));
+      for (const [low, high] of plan.ranges)
+        for (let n = fileOf(bounds, low); n <= fileOf(bounds, high); n++) keys.push(termsKey(segment.info.id, n));
+      for (const t of [...plan.exact, ...(plan.acronym ? [plan.acronym] : [])]) keys.push(termsKey(segment.info.id, fileOf(bounds, t)));
       return [...new Set(keys)];
     };
     for (const s of segments)
@@ -192,17 +207,29 @@ export class SearchEngine {
 
     // Per word: the matching terms' postings in each segment; a word's score for a document is its best term.
     const matchedTerms = new Set<string>();
-    const records = new Map<number, DocRecord>();
+    const records = new Map<number, StoredRecord>();
     const excerpts = new Map<number, string>();
     const wordScores: Array<Map<number, number>> = [];
+    // For a one-word query: the chosen terms' facet counts, and whether their documents overlap.
+    const chosenCounts: Array<{ segment: Segment; counts: string }> = [];
+    let postingsSeen = 0;
+    const docsSeen = new Set<number>();
+    const supersededSeen = new Set<number>();
     for (const plan of plans) {
-      const entries: Array<{ segment: Segment; term: string; postings: string; heads: Array<[number, string]>; docs: TermsFile['docs'] }> =
-        [];
+      const entries: Array<{
+        segment: Segment;
+        term: string;
+        postings: string;
+        heads: Array<[number, string]>;
+        counts: string;
+        docs: TermsFile['docs'];
+      }> = [];
       for (const s of segments) {
         for (const key of filesOf(s, plan)) {
           const file = await (files.get(key) as Promise<TermsFile>);
-          for (const [term, postings, heads] of file.terms) {
-            if (term === plan.acronym || this.matches(plan, term)) entries.push({ segment: s, term, postings, heads, docs: file.docs });
+          for (const [term, postings, heads, counts] of file.terms) {
+            if (term === plan.acronym || this.matches(plan, term))
+              entries.push({ segment: s, term, postings, heads, counts, docs: file.docs });
           }
         }
       }
@@ -228,10 +255,16 @@ export class SearchEngine {
       const scores = new Map<number, number>();
       for (const e of decoded) {
         matchedTerms.add(e.term);
+        chosenCounts.push({ segment: e.segment, counts: e.counts });
+        postingsSeen += e.list.length;
         const weight = idf(Math.max(totalDocs, 1), df.get(e.term) ?? 1);
         for (const [doc, impact] of e.list) {
-          if (!live(e.segment, doc)) continue;
           const key = e.segment.offset + doc;
+          docsSeen.add(key);
+          if (!live(e.segment, doc)) {
+            supersededSeen.add(doc);
+            continue;
+          }
           const score = weight * impact;
           if (score > (scores.get(key) ?? 0)) scores.set(key, score);
         }
@@ -239,19 +272,18 @@ export class SearchEngine {
           const key = e.segment.offset + doc;
           if (excerpt && !excerpts.has(key)) excerpts.set(key, excerpt);
         }
-        for (const [doc, record] of e.docs) records.set(e.segment.offset + doc, record);
+        for (const [doc, record] of e.docs) {
+          const key = e.segment.offset + doc;
+          if (!records.get(key)?.summary) records.set(key, record);
+        }
       }
       wordScores.push(scores);
     }
 
-    // Documents with every word (or, with no words, every document), filtered, with disjunctive facet counts.
-    const facetData = await facetsReady;
+    // Documents with every word (or, with no words, every document).
     const candidates: Array<[number, number]> = [];
     if (plans.length === 0) {
-      segments.forEach((s, i) => {
-        const count = facetData[i]?.docs.length ?? 0;
-        for (let doc = 0; doc < count; doc++) if (live(s, doc)) candidates.push([s.offset + doc, 0]);
-      });
+      for (const s of segments) for (let doc = 0; doc < s.info.docs; doc++) if (live(s, doc)) candidates.push([s.offset + doc, 0]);
     } else {
       const [first, ...rest] = [...wordScores].sort((a, b) => a.size - b.size);
       for (const [key, score] of first ?? new Map<number, number>()) {
@@ -268,6 +300,7 @@ export class SearchEngine {
         if (all) candidates.push([key, total]);
       }
     }
+
     const counts: Record<Facet, Map<string, number>> = {
       party: new Map(),
       country: new Map(),
@@ -276,50 +309,89 @@ export class SearchEngine {
       year: new Map(),
     };
     const labels = new Map<string, string>();
-    const hits: Array<[number, number]> = [];
-    for (const [key, score] of candidates) {
-      const segIndex = key >= DELTA ? segments.findIndex((s) => s.offset === DELTA) : 0;
-      const data = facetData[segIndex];
-      const f = data?.docs[key - (segments[segIndex]?.offset ?? 0)];
-      if (!data || !f) continue;
-      const values: Record<Facet, string[]> = {
-        party: f.parties.map((v) => {
-          const [id, name] = data.file.parties[v] ?? ['', ''];
-          labels.set(`party:${id}`, name);
+    const valuesOf = (segment: Segment, f: DocFacets): Record<Facet, string[]> => {
+      const v = segment.header.values;
+      return {
+        party: f.parties.map((i) => {
+          const [id, name] = v.parties[i] ?? ['', ''];
+          labels.set(id, name);
           return id;
         }),
-        country: f.countries.map((v) => data.file.countries[v] ?? ''),
-        language: [data.file.languages[f.language] ?? ''],
-        topic: f.topics.map((v) => data.file.topics[v] ?? ''),
-        year: [data.file.years[f.year] ?? ''],
+        country: f.countries.map((i) => v.countries[i] ?? ''),
+        language: [v.languages[f.language] ?? ''],
+        topic: f.topics.map((i) => v.topics[i] ?? ''),
+        year: [v.years[f.year] ?? ''],
       };
-      const passes = FACETS.map(
-        (facet) => query.filters[facet].length === 0 || values[facet].some((v) => query.filters[facet].includes(v)),
-      );
-      const failing = passes.filter((p) => !p).length;
-      if (failing === 0) hits.push([key, score]);
-      FACETS.forEach((facet, i) => {
-        // A facet's counts ignore its own filter: they say what choosing another value would give.
-        if (failing === 0 || (failing === 1 && !passes[i])) {
-          for (const v of new Set(values[facet])) counts[facet].set(v, (counts[facet].get(v) ?? 0) + 1);
-        }
-      });
+    };
+    let hits: Array<[number, number]>;
+    if (plans.length === 1 && !filtered && postingsSeen === docsSeen.size) {
+      // One word, no filter, its terms in different documents: the terms' own counts add up, less the
+      // base documents the delta replaced (their old values are in the manifest).
+      hits = candidates;
+      for (const { segment, counts: encoded } of chosenCounts) {
+        const v = segment.header.values;
+        const decoded = decodeCounts(encoded);
+        COUNTED.forEach((counted, i) => {
+          for (const [value, n] of decoded[i] ?? []) {
+            let name: string;
+            let facet: Facet;
+            if (counted === 'parties') {
+              const [id, label] = v.parties[value] ?? ['', ''];
+              labels.set(id, label);
+              [facet, name] = ['party', id];
+            } else if (counted === 'countries') [facet, name] = ['country', v.countries[value] ?? ''];
+            else if (counted === 'language') [facet, name] = ['language', v.languages[value] ?? ''];
+            else if (counted === 'topics') [facet, name] = ['topic', v.topics[value] ?? ''];
+            else [facet, name] = ['year', v.years[value] ?? ''];
+            counts[facet].set(name, (counts[facet].get(name) ?? 0) + n);
+          }
+        });
+      }
+      const base = segments.find((x) => x.offset === 0);
+      for (const doc of supersededSeen) {
+        if (!base) break;
+        const values = valuesOf(base, decodeDocFacets(superseded.get(doc) ?? ''));
+        for (const facet of FACETS) for (const v of new Set(values[facet])) counts[facet].set(v, (counts[facet].get(v) ?? 1) - 1);
+      }
+      for (const facet of FACETS) for (const [v, n] of counts[facet]) if (n <= 0) counts[facet].delete(v);
+    } else {
+      // Filters, several words, or overlapping terms: every candidate's values, from the facet columns.
+      const columns = await Promise.all(segments.map((s) => this.facetsOf(s)));
+      hits = [];
+      for (const [key, score] of candidates) {
+        const segment = segmentOf(key);
+        const f = columns[segments.indexOf(segment)]?.[key - segment.offset];
+        if (!f) continue;
+        const values = valuesOf(segment, f);
+        const passes = FACETS.map(
+          (facet) => query.filters[facet].length === 0 || values[facet].some((v) => query.filters[facet].includes(v)),
+        );
+        const failing = passes.filter((p) => !p).length;
+        if (failing === 0) hits.push([key, score]);
+        FACETS.forEach((facet, i) => {
+          // A facet's counts ignore its own filter: they say what choosing another value would give.
+          if (failing === 0 || (failing === 1 && !passes[i])) {
+            for (const v of new Set(values[facet])) counts[facet].set(v, (counts[facet].get(v) ?? 0) + 1);
+          }
+        });
+      }
     }
-    hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+    // Ties go to the older statement, as each term's best hits were chosen; with no words, newest first.
+    const older = plans.length ? 1 : -1;
+    hits.sort((a, b) => b[1] - a[1] || older * (a[0] - b[0]));
     const page = hits.slice(0, query.limit);
 
-    // Records of hits that no fetched terms file carried come from the document batches.
-    const missing = page.filter(([key]) => !records.has(key));
+    // Records of hits that no fetched terms file carried (or carried without the summary they show) come
+    // from the document batches.
+    const missing = page.filter(([key]) => !records.has(key) || (!excerpts.get(key) && !records.get(key)?.summary));
     const batches = new Map<string, Promise<DocsFile>>();
     for (const [key] of missing) {
-      const s = key >= DELTA ? segments.find((x) => x.offset === DELTA) : segments[0];
-      if (!s) continue;
+      const s = segmentOf(key);
       const batchKey = docsKey(s.info.id, Math.floor((key - s.offset) / DOCS_PER_BATCH));
       if (!batches.has(batchKey)) batches.set(batchKey, this.immutable<DocsFile>(batchKey));
     }
     for (const [key] of missing) {
-      const s = key >= DELTA ? segments.find((x) => x.offset === DELTA) : segments[0];
-      if (!s) continue;
+      const s = segmentOf(key);
       const doc = key - s.offset;
       const batch = await (batches.get(docsKey(s.info.id, Math.floor(doc / DOCS_PER_BATCH))) as Promise<DocsFile>);
       const record = batch.docs[doc % DOCS_PER_BATCH];
@@ -328,13 +400,17 @@ export class SearchEngine {
 
     const facetList = (facet: Facet): FacetCount[] =>
       [...counts[facet]]
-        .map(([value, count]) => ({ value, count, label: facet === 'party' ? (labels.get(`party:${value}`) ?? value) : value }))
+        .map(([value, count]) => ({ value, count, label: facet === 'party' ? (labels.get(value) ?? value) : value }))
         .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     return {
       total: hits.length,
       hits: page.flatMap(([key, score]) => {
-        const record = records.get(key);
-        return record ? [{ record, excerpt: excerpts.get(key) ?? '', score }] : [];
+        const stored = records.get(key);
+        if (!stored) return [];
+        // Parties by name, from the segment's facet values.
+        const names = segmentOf(key).header.values.parties;
+        const record: DocRecord = { ...stored, parties: stored.parties.map((i) => names[i]?.[1] ?? '') };
+        return [{ record, excerpt: excerpts.get(key) ?? '', score }];
       }),
       facets: {
         party: facetList('party'),

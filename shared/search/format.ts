@@ -1,8 +1,10 @@
 // The search index's format (version 2), shared by the indexer and the search page.
 //
 // search/v2/manifest.json        the one file that changes: the segments a reader must merge, small
-// search/v2/{segment}/t{n}.json   a range of terms (sorted), each with its postings and its best hits
-// search/v2/{segment}/f.json      every document's facet values (party, country, language, topic, year)
+// search/v2/{segment}/h.json      the segment's header: where each terms file begins, the facet values
+// search/v2/{segment}/t{n}.json   a range of terms (sorted), each with its postings, its best hits and
+//                                 its facet counts (a one-word query needs nothing else)
+// search/v2/{segment}/f.json      every document's facet values, by column (filters, several words)
 // search/v2/{segment}/d{n}.json   document records in batches of DOCS_PER_BATCH, for hits without a head
 // search/v2/{segment}/i{n}.json   for the indexer only: statement ids, sorted, with their document numbers
 //
@@ -29,12 +31,32 @@ export interface SegmentInfo {
   /** The segment's folder under ROOT. */
   id: string;
   docs: number;
-  /** Sum of document lengths (weighted words): with docs, the average length. */
+  /** Sum of document lengths (words): with docs, the average length. */
   length: number;
-  /** The first term of each terms file, sorted: terms file n holds [bounds[n], bounds[n+1]). */
-  bounds: string[];
   /** Document batches (files d0..d{n-1}). */
   batches: number;
+}
+
+/** The facet values a segment's documents have; documents and counts refer to them by position. */
+export interface FacetValues {
+  /** Party id, name, and the position of its country in `countries` (a document's default country). */
+  parties: Array<[string, string, number]>;
+  countries: string[];
+  languages: string[];
+  topics: string[];
+  years: string[];
+}
+
+export interface SegmentHeader {
+  /** Where each terms file begins: terms file n holds the terms from bounds[n] up to bounds[n+1]. */
+  bounds: string[];
+  values: FacetValues;
+}
+
+/** The delta is small: its header and its documents' facet values travel in the manifest. */
+export interface DeltaInfo extends SegmentInfo {
+  header: SegmentHeader;
+  facets: FacetColumns;
 }
 
 export interface Manifest {
@@ -44,13 +66,13 @@ export interface Manifest {
   /** The length norm every segment's impacts were computed with (the base's average length). */
   avgLength: number;
   base?: SegmentInfo;
-  delta?: SegmentInfo;
+  delta?: DeltaInfo;
   /** Base document numbers that the delta replaces (a later version) or that are gone (retracted). */
   superseded: number[];
+  /** Their facet values in the base (encodeDocFacets), to take them out of the base's facet counts. */
+  supersededFacets: string[];
   /** Statement ids in the delta, in document order (the indexer rebuilds the delta from them). */
   deltaIds: string[];
-  /** The delta's facet values (it is small), so a query does not fetch its facets file. */
-  deltaFacets?: FacetsFile;
   /** Segments no longer in use, with when they were retired: removed once no reader can still need them. */
   retired: Array<{ id: string; at: string }>;
 }
@@ -66,31 +88,40 @@ export interface DocRecord {
   date: string;
 }
 
+/** A document record as stored: its parties by position in the segment's facet values. */
+export interface StoredRecord extends Omit<DocRecord, 'parties'> {
+  parties: number[];
+}
+
 /**
- * One term in a terms file: the term, its postings (document numbers and impacts, see encodePostings)
- * and its best hits as [document number, excerpt] (the excerpt is empty when the word is in the title or
- * summary). Arrays, not objects keyed by term: any word is a term, "__proto__" included.
+ * One term in a terms file: the term, its postings (document numbers and impacts, see encodePostings),
+ * its best hits as [document number, excerpt] (the excerpt is empty when the word is in the title or
+ * summary), and how many of its documents have each facet value (encodeCounts). Arrays, not objects
+ * keyed by term: any word is a term, "__proto__" included.
  */
-export type TermEntry = [term: string, postings: string, heads: Array<[number, string]>];
+export type TermEntry = [term: string, postings: string, heads: Array<[number, string]>, counts: string];
 
 export interface TermsFile {
   terms: TermEntry[];
   /** The records of the documents in this file's best hits. */
-  docs: Array<[number, DocRecord]>;
+  docs: Array<[number, StoredRecord]>;
 }
 
-/** Facet values, and per document the values it has, encoded (see encodeFacetDocs). */
-export interface FacetsFile {
-  parties: Array<[string, string]>;
-  countries: string[];
-  languages: string[];
-  topics: string[];
-  years: string[];
-  docs: string;
+/** One column per facet, a document after another: numbers in the code of encodeNumber. */
+export interface FacetColumns {
+  /** Language numbers as runs: value, length. */
+  language: string;
+  /** Year numbers as runs: value, length (documents come in publication order, so runs are long). */
+  year: string;
+  /** Per document: how many, then the values. */
+  parties: string;
+  /** Per document: 0 for its author's country alone, else one more than how many, then the values. */
+  countries: string;
+  topics: string;
 }
 
 export interface DocsFile {
-  docs: DocRecord[];
+  docs: StoredRecord[];
 }
 
 /** Segment files never change once written: caches may keep them for good. Only the manifest is revalidated. */
@@ -101,6 +132,9 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 export function termsKey(segment: string, n: number): string {
   return `${ROOT}/${segment}/t${n}.json`;
+}
+export function headerKey(segment: string): string {
+  return `${ROOT}/${segment}/h.json`;
 }
 export function facetsKey(segment: string): string {
   return `${ROOT}/${segment}/f.json`;
@@ -192,27 +226,117 @@ export interface DocFacets {
   topics: number[];
 }
 
-export function encodeFacetDocs(docs: DocFacets[]): string {
+function encodeRuns(values: number[], out: string[]): void {
+  for (let i = 0; i < values.length; ) {
+    let j = i + 1;
+    while (j < values.length && values[j] === values[i]) j++;
+    encodeNumber(values[i] as number, out);
+    encodeNumber(j - i, out);
+    i = j;
+  }
+}
+
+function encodeList(list: number[], out: string[]): void {
+  encodeNumber(list.length, out);
+  for (const v of list) encodeNumber(v, out);
+}
+
+function readList(r: NumberReader, length = r.next()): number[] {
+  return Array.from({ length }, () => r.next());
+}
+
+/** The countries of a document as stored: 0 when it is its author's country alone. */
+function encodeCountries(d: DocFacets, values: FacetValues, out: string[]): void {
+  const own = values.parties[d.parties[0] ?? -1]?.[2];
+  if (d.countries.length === 1 && d.countries[0] === own) encodeNumber(0, out);
+  else {
+    encodeNumber(d.countries.length + 1, out);
+    for (const v of d.countries) encodeNumber(v, out);
+  }
+}
+
+function readCountries(r: NumberReader, parties: number[], values: FacetValues): number[] {
+  const n = r.next();
+  if (n === 0) return [values.parties[parties[0] ?? -1]?.[2] ?? 0];
+  return readList(r, n - 1);
+}
+
+export function encodeFacetDocs(docs: DocFacets[], values: FacetValues): FacetColumns {
+  const column = (write: (out: string[]) => void) => {
+    const out: string[] = [];
+    write(out);
+    return out.join('');
+  };
+  return {
+    language: column((out) => {
+      for (const d of docs) encodeNumber(d.language, out);
+    }),
+    year: column((out) =>
+      encodeRuns(
+        docs.map((d) => d.year),
+        out,
+      ),
+    ),
+    parties: column((out) => {
+      for (const d of docs) encodeList(d.parties, out);
+    }),
+    countries: column((out) => {
+      for (const d of docs) encodeCountries(d, values, out);
+    }),
+    topics: column((out) => {
+      for (const d of docs) encodeList(d.topics, out);
+    }),
+  };
+}
+
+export function decodeFacetDocs(columns: FacetColumns, values: FacetValues): DocFacets[] {
+  const language: number[] = [];
+  for (const r = new NumberReader(columns.language); !r.done(); ) language.push(r.next());
+  const year: number[] = [];
+  for (const r = new NumberReader(columns.year); !r.done(); ) {
+    const value = r.next();
+    for (let n = r.next(); n > 0; n--) year.push(value);
+  }
+  const parties = new NumberReader(columns.parties);
+  const countries = new NumberReader(columns.countries);
+  const topics = new NumberReader(columns.topics);
+  return language.map((l, i) => {
+    const p = readList(parties);
+    return { language: l, year: year[i] ?? 0, parties: p, countries: readCountries(countries, p, values), topics: readList(topics) };
+  });
+}
+
+/** One document's facet values as one string (the base's superseded documents, in the manifest). */
+export function encodeDocFacets(d: DocFacets): string {
   const out: string[] = [];
-  for (const d of docs) {
-    encodeNumber(d.language, out);
-    encodeNumber(d.year, out);
-    for (const list of [d.parties, d.countries, d.topics]) {
-      encodeNumber(list.length, out);
-      for (const v of list) encodeNumber(v, out);
+  encodeNumber(d.language, out);
+  encodeNumber(d.year, out);
+  for (const list of [d.parties, d.countries, d.topics]) encodeList(list, out);
+  return out.join('');
+}
+
+export function decodeDocFacets(text: string): DocFacets {
+  const r = new NumberReader(text);
+  return { language: r.next(), year: r.next(), parties: readList(r), countries: readList(r), topics: readList(r) };
+}
+
+/** The facets of a term's counts, in their order. */
+export const COUNTED = ['language', 'year', 'parties', 'countries', 'topics'] as const;
+
+/** Per facet (COUNTED order): how many values, then value and count pairs. */
+export function encodeCounts(counts: Array<Map<number, number>>): string {
+  const out: string[] = [];
+  for (const c of counts) {
+    encodeNumber(c.size, out);
+    for (const [value, n] of [...c].sort((a, b) => a[0] - b[0])) {
+      encodeNumber(value, out);
+      encodeNumber(n, out);
     }
   }
   return out.join('');
 }
 
-export function decodeFacetDocs(text: string): DocFacets[] {
+export function decodeCounts(text: string): Array<Array<[number, number]>> {
   const r = new NumberReader(text);
-  const out: DocFacets[] = [];
-  const list = () => Array.from({ length: r.next() }, () => r.next());
-  while (!r.done()) {
-    const language = r.next();
-    const year = r.next();
-    out.push({ language, year, parties: list(), countries: list(), topics: list() });
-  }
-  return out;
+  return COUNTED.map(() => Array.from({ length: r.next() }, () => [r.next(), r.next()] as [number, number]));
 }

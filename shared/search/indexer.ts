@@ -8,7 +8,7 @@
 // can still finish its query.
 import { inParallel } from '../concurrency/in-parallel.js';
 import type { Locks, ObjectStore } from '../ports.js';
-import { FORMAT, idsKey, MANIFEST_KEY, type Manifest, ROOT, type SegmentInfo } from './format.js';
+import { FORMAT, idsKey, MANIFEST_KEY, type Manifest, ROOT, type SegmentHeader, type SegmentInfo } from './format.js';
 import { type IndexDoc, SegmentBuilder } from './segment-builder.js';
 import { indexStemmerFor } from './stemmers.js';
 
@@ -28,6 +28,8 @@ export interface IndexUpdate {
   action: 'unchanged' | 'delta' | 'compacted';
   /** Bytes written (segment files and manifest). */
   bytes: number;
+  /** The delta has grown past compactAt(): time to merge it into a new base (compactIndex). */
+  compactDue?: boolean;
 }
 
 /** The delta's largest size before it is merged into the base: 2% of the base, at least 20 and at most 100 statements. */
@@ -36,7 +38,7 @@ export function compactAt(baseDocs: number): number {
 }
 
 export function emptyManifest(): Manifest {
-  return { format: FORMAT, generation: 0, avgLength: 0, superseded: [], deltaIds: [], retired: [] };
+  return { format: FORMAT, generation: 0, avgLength: 0, superseded: [], supersededFacets: [], deltaIds: [], retired: [] };
 }
 
 async function readJson<T>(site: ObjectStore, key: string): Promise<T | undefined> {
@@ -44,9 +46,13 @@ async function readJson<T>(site: ObjectStore, key: string): Promise<T | undefine
   return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : undefined;
 }
 
-/** The base's [document number, version] of each statement id, reading one ids file per id. */
-async function baseEntries(site: ObjectStore, base: SegmentInfo | undefined, ids: string[]): Promise<Map<string, [number, number]>> {
-  const found = new Map<string, [number, number]>();
+/** The base's [document number, version, facet values] of each statement id, reading one ids file per id. */
+async function baseEntries(
+  site: ObjectStore,
+  base: SegmentInfo | undefined,
+  ids: string[],
+): Promise<Map<string, [number, number, string]>> {
+  const found = new Map<string, [number, number, string]>();
   if (!base || ids.length === 0) return found;
   const firsts = (await readJson<string[]>(site, idsKey(base.id))) ?? [];
   const byFile = new Map<number, string[]>();
@@ -62,21 +68,24 @@ async function baseEntries(site: ObjectStore, base: SegmentInfo | undefined, ids
     if (n >= 0) byFile.set(n, [...(byFile.get(n) ?? []), id]);
   }
   await inParallel(byFile, WRITES_AT_ONCE, async ([n, wanted]) => {
-    const entries = (await readJson<Array<[string, number, number]>>(site, idsKey(base.id, n))) ?? [];
+    const entries = (await readJson<Array<[string, number, number, string]>>(site, idsKey(base.id, n))) ?? [];
     const set = new Set(wanted);
-    for (const [id, doc, version] of entries) if (set.has(id)) found.set(id, [doc, version]);
+    for (const [id, doc, version, facets] of entries) if (set.has(id)) found.set(id, [doc, version, facets]);
   });
   return found;
 }
 
-async function writeSegment(site: ObjectStore, builder: SegmentBuilder): Promise<{ info: SegmentInfo; bytes: number }> {
-  const { info, files } = builder.finish();
+async function writeSegment(
+  site: ObjectStore,
+  builder: SegmentBuilder,
+): Promise<{ info: SegmentInfo; header: SegmentHeader; bytes: number }> {
+  const { info, header, files } = builder.finish();
   let bytes = 0;
   await inParallel(files, WRITES_AT_ONCE, async (file) => {
     bytes += Buffer.byteLength(file.body);
     await site.put(file.key, file.body, 'application/json');
   });
-  return { info, bytes };
+  return { info, header, bytes };
 }
 
 /** A builder for a base segment: fed every statement in publication order (a rebuild and a compaction alike). */
@@ -112,66 +121,123 @@ function retire(manifest: Manifest, ids: Array<string | undefined>, at: string):
   return retired;
 }
 
+/** The base a delta is composed over: its segment, length norm, entries by statement id, replaced documents. */
+interface BaseView {
+  info?: SegmentInfo;
+  avgLength: number;
+  entries: (ids: string[]) => Promise<Map<string, [number, number, string]>>;
+  superseded: Map<number, string>;
+}
+
+function readManifest(current: { body: Uint8Array } | undefined): Manifest {
+  return current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
+}
+
+function deltaVersions(manifest: Manifest): Map<string, number> {
+  return new Map(manifest.deltaIds.map((entry) => [entry.split('@')[0] as string, Number(entry.split('@')[1])]));
+}
+
 /**
- * Replaces the whole index with a base segment built from every statement (a rebuild, which fed the
- * builder while it walked the statements for their pages).
+ * The next manifest: `base` with a delta of these statements as stored now (`loaded` has some already),
+ * and the segments no longer in use retired.
  */
-export async function installBase(site: ObjectStore, locks: Locks, builder: SegmentBuilder): Promise<IndexUpdate> {
-  return locks.withLock(INDEX_LOCK, async () => {
-    const current = await site.read(MANIFEST_KEY);
-    const manifest = current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
-    return compact(site, manifest, current?.etag, builder);
-  });
-}
-
-/** Merges the delta into a new base built from every statement (source: statements in publication order). */
-export async function compactIndex(site: ObjectStore, locks: Locks, all: AsyncIterable<IndexDoc[]>): Promise<IndexUpdate> {
-  return locks.withLock(INDEX_LOCK, async () => {
-    const current = await site.read(MANIFEST_KEY);
-    const manifest = current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
-    return compact(site, manifest, current?.etag, all);
-  });
-}
-
-async function compact(
+async function composeDelta(
   site: ObjectStore,
   manifest: Manifest,
-  etag: string | undefined,
-  source: AsyncIterable<IndexDoc[]> | SegmentBuilder,
-): Promise<IndexUpdate> {
-  let builder: SegmentBuilder;
-  if (source instanceof SegmentBuilder) builder = source;
-  else {
-    builder = baseBuilder();
-    for await (const chunk of source) for (const doc of chunk) builder.add(doc);
+  base: BaseView,
+  deltaIds: string[],
+  loaded: Map<string, IndexDoc | undefined>,
+  source: IndexSource,
+): Promise<{ next: Manifest; bytes: number }> {
+  const others = deltaIds.filter((id) => !loaded.has(id));
+  (await source.load(others)).forEach((doc, i) => void loaded.set(others[i] as string, doc));
+  const builder = new SegmentBuilder(indexStemmerFor, base.avgLength || undefined);
+  const kept: string[] = [];
+  for (const id of deltaIds) {
+    const doc = loaded.get(id);
+    if (!doc) continue;
+    builder.add(doc);
+    kept.push(`${id}@${doc.version}`);
   }
-  const { info, bytes } = await writeSegment(site, builder);
+  // Every base document of a statement in (or taken out through) the delta is replaced.
+  const replaced = new Map(base.superseded);
+  for (const [doc, , facets] of (await base.entries(deltaIds)).values()) replaced.set(doc, facets);
+  const inOrder = [...replaced].sort((a, b) => a[0] - b[0]);
+  const written = builder.size ? await writeSegment(site, builder) : undefined;
   const now = new Date();
-  const old = [manifest.base?.id, manifest.delta?.id].filter((id) => id !== info.id);
+  const live = [base.info?.id, written?.info.id];
   const next: Manifest = {
     format: FORMAT,
     generation: manifest.generation + 1,
-    avgLength: info.docs ? info.length / info.docs : 0,
-    base: info,
-    superseded: [],
-    deltaIds: [],
-    retired: await collect(site, retire(manifest, old, now.toISOString()), [info.id], now.getTime()),
+    avgLength: base.avgLength,
+    ...(base.info ? { base: base.info } : {}),
+    ...(written ? { delta: { ...written.info, header: written.header, facets: builder.facetColumns() } } : {}),
+    superseded: inOrder.map(([doc]) => doc),
+    supersededFacets: inOrder.map(([, facets]) => facets),
+    deltaIds: kept,
+    retired: await collect(
+      site,
+      retire(
+        manifest,
+        [manifest.base?.id, manifest.delta?.id].filter((id) => !live.includes(id)),
+        now.toISOString(),
+      ),
+      live,
+      now.getTime(),
+    ),
   };
-  return { action: 'compacted', bytes: bytes + (await writeManifest(site, next, etag)) };
+  return { next, bytes: written?.bytes ?? 0 };
 }
 
 /**
- * Puts these statements into the index as they are stored now. Redelivered or older events change nothing;
- * a statement that is no longer to be indexed (load gives undefined) is taken out.
+ * Installs a base segment built from every statement in publication order (by a rebuild, which fed the
+ * builder as it walked the statements for their pages, or by compactIndex). The build and its files need
+ * no lock (they are new and immutable); only the switch does. Statements the delta holds at another
+ * version than the new base (published or changed while it was being built) stay in a delta over it.
+ */
+export async function installBase(site: ObjectStore, locks: Locks, builder: SegmentBuilder, source: IndexSource): Promise<IndexUpdate> {
+  const { info, bytes } = await writeSegment(site, builder);
+  const entries = builder.entries();
+  return locks.withLock(INDEX_LOCK, async () => {
+    const current = await site.read(MANIFEST_KEY);
+    const manifest = readManifest(current);
+    const residual = [...deltaVersions(manifest)].filter(([id, version]) => entries.get(id)?.[1] !== version).map(([id]) => id);
+    const base: BaseView = {
+      info,
+      avgLength: info.docs ? info.length / info.docs : 0,
+      entries: async (ids) =>
+        new Map(ids.flatMap((id) => (entries.has(id) ? [[id, entries.get(id) as [number, number, string]] as const] : []))),
+      superseded: new Map(),
+    };
+    const { next, bytes: deltaBytes } = await composeDelta(site, manifest, base, residual, new Map(), source);
+    return { action: 'compacted', bytes: bytes + deltaBytes + (await writeManifest(site, next, current?.etag)) };
+  });
+}
+
+/**
+ * Merges the delta into a new base built from every statement. It takes as long as reading the archive;
+ * publishes go on meanwhile (the index's lock is held only to switch to the new base).
+ */
+export async function compactIndex(site: ObjectStore, locks: Locks, source: IndexSource): Promise<IndexUpdate> {
+  const builder = baseBuilder();
+  for await (const chunk of source.all()) for (const doc of chunk) builder.add(doc);
+  return installBase(site, locks, builder, source);
+}
+
+/**
+ * Puts these statements into the index as they are stored now, in the delta. Redelivered or older events
+ * change nothing; a statement that is no longer to be indexed (load gives undefined) is taken out. The
+ * delta is never merged here (that reads the whole archive): `compactDue` says it has grown enough for
+ * compactIndex to run (the local worker runs it next; on AWS a scheduled function does).
  */
 export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[], source: IndexSource): Promise<IndexUpdate> {
   return locks.withLock(INDEX_LOCK, async () => {
     const current = await site.read(MANIFEST_KEY);
-    const manifest = current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
+    const manifest = readManifest(current);
     const wanted = [...new Set(ids)];
     const docs = await source.load(wanted);
     const inBase = await baseEntries(site, manifest.base, wanted);
-    const inDelta = new Map(manifest.deltaIds.map((entry) => [entry.split('@')[0] as string, Number(entry.split('@')[1])]));
+    const inDelta = deltaVersions(manifest);
     // What the index holds already (same version, in the delta or in the base and not replaced).
     const superseded = new Set(manifest.superseded);
     const settled = wanted.every((id, i) => {
@@ -181,44 +247,19 @@ export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[
       if (!doc) return !inDelta.has(id) && !baseLive;
       return inDelta.get(id) === doc.version || (!inDelta.has(id) && baseLive && base?.[1] === doc.version);
     });
-    if (settled) return { action: 'unchanged', bytes: 0 };
+    const due = (n: number) => n > compactAt(manifest.base?.docs ?? 0);
+    if (settled) return { action: 'unchanged', bytes: 0, compactDue: due(inDelta.size) };
 
     const deltaIds = [...inDelta.keys()];
     for (const id of wanted) if (!inDelta.has(id)) deltaIds.push(id);
-    if (deltaIds.length > compactAt(manifest.base?.docs ?? 0)) return compact(site, manifest, current?.etag, source.all());
-
-    // The delta again, from what is stored now: the statements already in it and these.
-    const loaded = new Map(wanted.map((id, i) => [id, docs[i]]));
-    const others = deltaIds.filter((id) => !loaded.has(id));
-    (await source.load(others)).forEach((doc, i) => void loaded.set(others[i] as string, doc));
-    const builder = new SegmentBuilder(indexStemmerFor, manifest.avgLength || undefined);
-    const kept: string[] = [];
-    for (const id of deltaIds) {
-      const doc = loaded.get(id);
-      if (!doc) continue;
-      builder.add(doc);
-      kept.push(`${id}@${doc.version}`);
-    }
-    // Every base document of a statement in (or taken out through) the delta is replaced.
-    const replaced = new Set(manifest.superseded);
-    for (const [doc] of (await baseEntries(site, manifest.base, deltaIds)).values()) replaced.add(doc);
-    const written = builder.size ? await writeSegment(site, builder) : undefined;
-    const now = new Date();
-    const next: Manifest = {
-      format: FORMAT,
-      generation: manifest.generation + 1,
+    const base: BaseView = {
+      ...(manifest.base ? { info: manifest.base } : {}),
       avgLength: manifest.avgLength,
-      ...(manifest.base ? { base: manifest.base } : {}),
-      ...(written ? { delta: written.info, deltaFacets: builder.facetsFile() } : {}),
-      superseded: [...replaced].sort((a, b) => a - b),
-      deltaIds: kept,
-      retired: await collect(
-        site,
-        retire(manifest, [manifest.delta?.id], now.toISOString()),
-        [manifest.base?.id, written?.info.id],
-        now.getTime(),
-      ),
+      entries: (ids) => baseEntries(site, manifest.base, ids),
+      superseded: new Map(manifest.superseded.map((doc, i) => [doc, manifest.supersededFacets[i] ?? ''])),
     };
-    return { action: 'delta', bytes: (written?.bytes ?? 0) + (await writeManifest(site, next, current?.etag)) };
+    const loaded = new Map(wanted.map((id, i) => [id, docs[i]]));
+    const { next, bytes } = await composeDelta(site, manifest, base, deltaIds, loaded, source);
+    return { action: 'delta', bytes: bytes + (await writeManifest(site, next, current?.etag)), compactDue: due(next.deltaIds.length) };
   });
 }

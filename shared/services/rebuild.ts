@@ -5,7 +5,7 @@
 // (publish-page.ts): on AWS the fan-out runs beside the consumers; locally the CLI and a running
 // `npm start` share no lock, so stop it first or rebuild into another folder.
 import { inParallel } from '../concurrency/in-parallel.js';
-import { indexDocOf, statementsInOrder } from '../consumers/index-search.js';
+import { indexDocOf, statementIndexSource, statementsInOrder } from '../consumers/index-search.js';
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import type { Platform } from '../platform.js';
@@ -86,7 +86,7 @@ export async function rebuildSite(
     progress();
   }
   const installing = performance.now();
-  await installBase(target.site, target.locks, index);
+  await installBase(target.site, target.locks, index, statementIndexSource(source));
   report.indexMs += performance.now() - installing;
 
   // Every listing: its archive pages, oldest first, then its first page and feeds; all listings at once.

@@ -23,7 +23,7 @@ const resources = (b: Built, stack: StackKey, type: string) => entries(b, stack,
 const everywhere = (b: Built, type: string) => STACKS.flatMap((s) => entries(b, s, type));
 /** The functions of functions/ (not the CDK's own handlers), by logical id. */
 const ownFunctions = (b: Built) =>
-  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|[a-z]+Consumer)Function/.test(id));
+  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|CompactSearch|[a-z]+Consumer)Function/.test(id));
 
 describe('data', () => {
   it('has one on-demand table with point-in-time recovery, a stream of both images, its index and TTL on expiresAt', () => {
@@ -115,7 +115,7 @@ describe('the outbox relay and fan-out', () => {
 describe('functions', () => {
   it('run on arm64 and the newest Node.js runtime, with source maps and a log group with retention each', () => {
     const own = ownFunctions(dev);
-    expect(own).toHaveLength(6);
+    expect(own).toHaveLength(7);
     for (const [, f] of own) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -124,10 +124,19 @@ describe('functions', () => {
     const groups = (['api', 'pipeline', 'email'] as const).flatMap((s) => resources(dev, s, 'AWS::Logs::LogGroup'));
     for (const lg of groups) expect(lg.Properties.RetentionInDays).toBe(30);
     expect(groups.map((g) => g.Properties.LogGroupName).sort()).toEqual(
-      ['api', 'api-access', 'index-search', 'render-pages', 'send-emails', 'stream-relay', 'suppress-addresses'].map(
+      ['api', 'api-access', 'compact-search', 'index-search', 'render-pages', 'send-emails', 'stream-relay', 'suppress-addresses'].map(
         (n) => `/communique/dev/${n}`,
       ),
     );
+  });
+  it('merge the search index delta on a schedule, in a function with Lambda’s longest timeout, not in a consumer', () => {
+    const [found] = ownFunctions(dev).filter(([name]) => name.startsWith('CompactSearch'));
+    const [id, compactor] = found as [string, { Properties: Json }];
+    expect(compactor.Properties).toMatchObject({ Timeout: 900, MemorySize: 1536 });
+    dev.templates.pipeline.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
   });
   it('keep their logs past the stack in prod only', () => {
     for (const s of ['api', 'pipeline', 'email'] as const) {
@@ -308,6 +317,7 @@ describe('least privilege', () => {
     expect(services('streamrelay')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
     expect(services('renderpages')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('indexsearch')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
+    expect(services('compactsearch')).toEqual(['dynamodb', 'logs', 's3']);
     expect(services('sendemails')).toEqual(['dynamodb', 'logs', 's3', 'ses', 'sqs']);
     expect(services('suppressaddresses')).toEqual(['dynamodb', 'logs', 'sqs']);
   });
@@ -330,8 +340,10 @@ describe('least privilege', () => {
       ].sort(),
     );
     expect(siteWrites('indexsearch').sort()).toEqual(['search/v2/*']);
-    // Only index-search deletes, and only its own retired segments.
-    expect(of('indexsearch').filter((x) => actions(x).includes('s3:DeleteObject')).length).toBe(1);
+    expect(siteWrites('compactsearch').sort()).toEqual(['search/v2/*']);
+    // Only the index's writers delete, and only under the index's prefix (retired segments).
+    for (const role of ['indexsearch', 'compactsearch'])
+      expect(of(role).filter((x) => actions(x).includes('s3:DeleteObject')).length).toBe(1);
     expect(of('renderpages').filter((x) => actions(x).includes('s3:DeleteObject'))).toEqual([]);
     for (const role of ['renderpages', 'indexsearch']) {
       for (const s of of(role).filter((x) => actions(x).includes('s3:PutObject'))) expect(actions(s)).toContain('s3:GetObject');
@@ -339,7 +351,7 @@ describe('least privilege', () => {
   });
 
   it('writes to the table only the items each function owns, by leading key', () => {
-    for (const role of ['renderpages', 'indexsearch']) {
+    for (const role of ['renderpages', 'indexsearch', 'compactsearch']) {
       for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'])
         expect(keysOf(role, a)).toEqual([['LOCK#*']]);
     }

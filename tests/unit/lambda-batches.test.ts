@@ -6,6 +6,8 @@ import type { Statement } from '../../shared/domain/statement.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
 import type { Platform } from '../../shared/platform.js';
 import { awsDeps, readAwsSettings } from '../../shared/runtime/aws.js';
+import { MANIFEST_KEY, type Manifest } from '../../shared/search/format.js';
+import { compactAt } from '../../shared/search/indexer.js';
 import { searchIds } from '../../shared/search/store-search.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { parseContents } from '../../shared/site/page-contents.js';
@@ -130,4 +132,27 @@ describe('a batch of ten records, then the same batch again', () => {
     });
     expect(JSON.stringify(entry.error)).toContain('No statement');
   });
+});
+
+describe('compact-search, on its schedule', () => {
+  it('does nothing while the delta is small; once it has grown, merges it into one base with every statement', async () => {
+    const { handler: compact } = await import('../../functions/compact-search/handler.js');
+    const { handler: index } = await import('../../functions/index-search/handler.js');
+    const manifest = async () => JSON.parse(await text(MANIFEST_KEY)) as Manifest;
+    expect(await compact()).toEqual({ compacted: false, deltaStatements: 10 });
+    const more: StatementEvent[] = [];
+    for (let i = 0; i < compactAt(0) - 5; i++) {
+      const s = (await submitStatement(platform, 'kke', aStatementInput({ title: `Harbour strike night ${i}` }))).statement;
+      more.push({ type: 'statement.published', statementId: s.id, version: 1, party: s.party, occurredAt: s.createdAt });
+    }
+    expect((await index(snsInSqsEvent(more), lambdaContext)).batchItemFailures).toEqual([]);
+    // The consumer never merges (it would read the whole archive within a consumer's timeout).
+    expect((await manifest()).deltaIds).toHaveLength(10 + more.length);
+    expect(await compact()).toEqual({ compacted: true, deltaStatements: 10 + more.length });
+    const after = await manifest();
+    expect(after.base?.docs).toBe(10 + more.length);
+    expect(after.delta).toBeUndefined();
+    expect(await searchIds(platform.site, 'harbour')).toHaveLength(10 + more.length);
+    expect(await compact()).toEqual({ compacted: false, deltaStatements: 0 });
+  }, 60_000);
 });

@@ -48,14 +48,16 @@ class Archive implements IndexSource {
 let site: FileObjectStore;
 let archive: Archive;
 const locks = new ProcessLocks();
+/** As the local consumer does: into the delta, then a compaction when it is due. */
 async function publish(...docs: IndexDoc[]) {
   for (const d of docs) archive.docs.set(d.id, d);
-  return indexChanges(
+  const update = await indexChanges(
     site,
     locks,
     docs.map((d) => d.id),
     archive,
   );
+  return update.compactDue ? compactIndex(site, locks, archive) : update;
 }
 const manifest = async () => JSON.parse(Buffer.from((await site.get(MANIFEST_KEY)) ?? []).toString()) as Manifest;
 
@@ -258,7 +260,7 @@ describe('the index over time', () => {
     const a = doc({ title: 'Original wording' });
     const b = doc({ title: 'Second statement' });
     await publish(a, b);
-    await compactIndex(site, locks, archive.all());
+    await compactIndex(site, locks, archive);
     await publish({ ...a, version: 2, title: 'Corrected wording' });
     expect(await searchIds(site, 'original')).toEqual([]);
     expect(await searchIds(site, 'corrected')).toEqual([a.id]);
@@ -271,6 +273,34 @@ describe('the index over time', () => {
     // An older version arriving late changes nothing.
     archive.docs.set(a.id, { ...a, version: 2, title: 'Corrected wording' });
     expect((await indexChanges(site, locks, [a.id], archive)).action).toBe('unchanged');
+  });
+
+  it('keeps what is published during a compaction: the switch to the new base carries it over in a delta', async () => {
+    const old = Array.from({ length: 5 }, (_, i) => doc({ title: `Archive statement ${i} on housing` }));
+    await publish(...old);
+    // The walk reads the archive as it was when the compaction started; meanwhile a statement is published
+    // and another is corrected.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: IndexSource = {
+      load: (ids) => archive.load(ids),
+      async *all() {
+        const before = [...archive.docs.values()];
+        await gate;
+        yield before;
+      },
+    };
+    const compacting = compactIndex(site, locks, slow);
+    const fresh = doc({ title: 'Published during the compaction' });
+    await publish(fresh, { ...(old[0] as IndexDoc), version: 2, title: 'Corrected during the compaction' });
+    release();
+    expect((await compacting).action).toBe('compacted');
+    const m = await manifest();
+    expect(m.base?.docs).toBe(5);
+    expect(m.deltaIds.sort()).toEqual([`${fresh.id}@1`, `${old[0]?.id}@2`].sort());
+    expect(await searchIds(site, 'compaction')).toHaveLength(2);
+    expect(await searchIds(site, 'housing')).toHaveLength(4);
+    expect((await searchStore(site, '')).total).toBe(6);
   });
 
   it('removes retired segments an hour after they were retired, never the ones in use', async () => {

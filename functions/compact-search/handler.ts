@@ -1,0 +1,23 @@
+// Lambda entry of compact-search, run on a schedule: merges the search index's delta into a new base once
+// the delta has grown past compactAt() (index-search consumers never do: it reads the whole archive, far
+// beyond a consumer's timeout). Publishes go on meanwhile; the index's lock is held only for the switch.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { compactSearchIndex } from '../../shared/consumers/index-search.js';
+import { awsBuckets, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
+import { MANIFEST_KEY, type Manifest } from '../../shared/search/format.js';
+import { compactAt } from '../../shared/search/indexer.js';
+
+const settings = readAwsSettings();
+const platform = { ...awsTable(settings), ...awsBuckets(settings) };
+const logger = new Logger({ serviceName: 'communique' });
+
+export async function handler(): Promise<{ compacted: boolean; deltaStatements: number }> {
+  const bytes = await platform.site.get(MANIFEST_KEY);
+  const manifest = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest) : undefined;
+  const deltaStatements = manifest?.deltaIds.length ?? 0;
+  if (!manifest || deltaStatements <= compactAt(manifest.base?.docs ?? 0)) return { compacted: false, deltaStatements };
+  const started = Date.now();
+  const update = await compactSearchIndex(platform);
+  logger.info('search index compacted', { deltaStatements, bytes: update.bytes, ms: Date.now() - started });
+  return { compacted: true, deltaStatements };
+}
