@@ -57,8 +57,8 @@ export interface SegmentFile {
 const TERMS_FILE_TARGET = 24_000;
 /** Candidates kept per term while streaming (the exact best hits are chosen from them at the end). */
 const CANDIDATES = HEADS_PER_TERM + 2;
-const EXCERPT_BEFORE = 40;
-const EXCERPT_AFTER = 80;
+const EXCERPT_BEFORE = 30;
+const EXCERPT_AFTER = 70;
 
 interface Candidate {
   doc: number;

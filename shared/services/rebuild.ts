@@ -15,6 +15,8 @@ import { publishSiteShell } from '../site/shell.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
 
+const FORMAT_1_PREFIXES = ['search/shards/', 'search/docs/'];
+
 export interface RebuildReport {
   /** Files built (pages, feeds, sitemaps), and how many of them differed from what was there. */
   built: number;
@@ -87,6 +89,8 @@ export async function rebuildSite(
   }
   const installing = performance.now();
   await installBase(target.site, target.locks, index, statementIndexSource(source));
+  // The first search index format (a file per statement, 64 shards) is gone for good.
+  for (const prefix of FORMAT_1_PREFIXES) await target.site.delete(await target.site.list(prefix));
   report.indexMs += performance.now() - installing;
 
   // Every listing: its archive pages, oldest first, then its first page and feeds; all listings at once.

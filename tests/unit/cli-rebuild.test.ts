@@ -29,8 +29,16 @@ describe('rebuild on the embedded platform', () => {
     expect(
       (await cli(['parties', 'add', '--id', 'kke', '--name', 'Communist Party of Greece', '--country', 'GR', '--language', 'el'])).code,
     ).toBe(0);
+    // What the first search index format left behind goes.
+    for (const old of ['search/shards/07.json', 'search/docs/abc.json']) {
+      fs.mkdirSync(path.dirname(path.join(out, old)), { recursive: true });
+      fs.writeFileSync(path.join(out, old), '{}');
+    }
     const r = await cli(['rebuild', '--out', out]);
     expect(r.code, r.errors.join('\n')).toBe(0);
+    expect(fs.existsSync(path.join(out, 'search/shards/07.json'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'search/docs/abc.json'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'search/v2/manifest.json'))).toBe(true);
     expect(r.lines.at(-1)).toMatch(/^rebuilt \d+ files \(\d+ changed\) from 0 statements, 0 indexed for search, in [\d.]+ s, into /);
     // With nothing published, the shell and its placeholders.
     expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('Nothing published yet');
