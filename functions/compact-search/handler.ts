@@ -14,7 +14,7 @@ const logger = new Logger({ serviceName: 'communique' });
 export async function handler(): Promise<{ compacted: boolean; deltaStatements: number }> {
   const bytes = await platform.site.get(MANIFEST_KEY);
   const manifest = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest) : undefined;
-  const deltaStatements = manifest?.deltaIds.length ?? 0;
+  const deltaStatements = manifest?.delta?.docs ?? 0;
   if (!manifest || deltaStatements <= compactAt(manifest.base?.docs ?? 0)) return { compacted: false, deltaStatements };
   const started = Date.now();
   const update = await compactSearchIndex(platform);

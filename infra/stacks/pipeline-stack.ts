@@ -166,6 +166,9 @@ export class PipelineStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(10)),
       targets: [new LambdaFunction(this.compactor.fn, { retryAttempts: 0 })],
     });
+    // The next run comes in ten minutes; a failed one is not retried (two at once would only waste work:
+    // the later one to switch stands down).
+    this.compactor.fn.configureAsyncInvoke({ retryAttempts: 0 });
 
     grantTableOnLeadingKeys(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['SENT#*']);
     email.grantSend(send.function.role);

@@ -79,6 +79,9 @@ export function statementIndexSource(p: Source): IndexSource {
   };
 }
 
+/** Site stores this process is compacting the index of. */
+const compacting = new WeakSet<object>();
+
 export interface IndexOptions {
   /**
    * Merge the delta into a new base here once it is due (default). The local worker does; a Lambda
@@ -101,9 +104,15 @@ export async function indexSearchOf(
     events.map((e) => e.statementId),
     source,
   );
-  if (!update.compactDue || opts.compact === false) return update;
-  const compacted = await compactIndex(p.site, p.locks, source);
-  return { ...compacted, bytes: update.bytes + compacted.bytes };
+  if (!update.compactDue || opts.compact === false || compacting.has(p.site)) return update;
+  // One compaction at a time in this process: the batches that finish meanwhile find their statements in it.
+  compacting.add(p.site);
+  try {
+    const compacted = await compactIndex(p.site, p.locks, source);
+    return { ...compacted, bytes: update.bytes + compacted.bytes };
+  } finally {
+    compacting.delete(p.site);
+  }
 }
 
 export async function indexSearch(

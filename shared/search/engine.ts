@@ -69,6 +69,12 @@ const ACRONYM_QUERY = /^\p{Lu}{2,6}$/u;
 const LETTERS = /^\p{L}+$/u;
 const LATIN = /\p{Script=Latin}/u;
 
+export class StaleIndexError extends Error {
+  constructor(key: string) {
+    super(`${key} is no longer in the index`);
+  }
+}
+
 export function emptyFilters(): Filters {
   return { party: [], country: [], language: [], topic: [], year: [] };
 }
@@ -109,7 +115,11 @@ export class SearchEngine {
   private immutable<T>(key: string): Promise<T> {
     let p = this.cache.get(key);
     if (!p) {
-      p = this.fetchJson(key, true);
+      p = this.fetchJson(key, true).then((body) => {
+        // A segment file missing: the index moved on since the manifest was read (retired segments go).
+        if (body === undefined) throw new StaleIndexError(key);
+        return body;
+      });
       p.catch(() => this.cache.delete(key));
       this.cache.set(key, p);
     }
@@ -167,7 +177,17 @@ export class SearchEngine {
     return decoded;
   }
 
+  /** Runs a query; if the index moved on under it (a segment retired meanwhile), once more on the new manifest. */
   async search(query: Query): Promise<Results> {
+    try {
+      return await this.searchOnce(query);
+    } catch (e) {
+      if (!(e instanceof StaleIndexError)) throw e;
+      return this.searchOnce(query);
+    }
+  }
+
+  private async searchOnce(query: Query): Promise<Results> {
     const manifest = await this.manifest();
     const empty: Results = { total: 0, hits: [], facets: { party: [], country: [], language: [], topic: [], year: [] }, terms: [] };
     if (!manifest) return empty;
@@ -274,7 +294,7 @@ export class SearchEngine {
         }
         for (const [doc, record] of e.docs) {
           const key = e.segment.offset + doc;
-          if (!records.get(key)?.summary) records.set(key, record);
+          if (records.get(key)?.summary === undefined) records.set(key, record);
         }
       }
       wordScores.push(scores);
@@ -324,11 +344,15 @@ export class SearchEngine {
       };
     };
     let hits: Array<[number, number]>;
-    if (plans.length === 1 && !filtered && postingsSeen === docsSeen.size) {
-      // One word, no filter, its terms in different documents: the terms' own counts add up, less the
-      // base documents the delta replaced (their old values are in the manifest).
+    const everything = plans.length === 0 && !filtered;
+    if (everything || (plans.length === 1 && !filtered && postingsSeen === docsSeen.size)) {
+      // One word, no filter, its terms in different documents: the terms' own counts add up (with no word
+      // at all, the segments' counts), less the base documents the delta replaced (their old values are
+      // in the manifest).
       hits = candidates;
-      for (const { segment, counts: encoded } of chosenCounts) {
+      const sources = everything ? segments.map((segment) => ({ segment, counts: segment.header.counts })) : chosenCounts;
+      if (everything) for (const doc of superseded.keys()) supersededSeen.add(doc);
+      for (const { segment, counts: encoded } of sources) {
         const v = segment.header.values;
         const decoded = decodeCounts(encoded);
         COUNTED.forEach((counted, i) => {
@@ -383,7 +407,7 @@ export class SearchEngine {
 
     // Records of hits that no fetched terms file carried (or carried without the summary they show) come
     // from the document batches.
-    const missing = page.filter(([key]) => !records.has(key) || (!excerpts.get(key) && !records.get(key)?.summary));
+    const missing = page.filter(([key]) => !records.has(key) || (!excerpts.get(key) && records.get(key)?.summary === undefined));
     const batches = new Map<string, Promise<DocsFile>>();
     for (const [key] of missing) {
       const s = segmentOf(key);
@@ -409,7 +433,7 @@ export class SearchEngine {
         if (!stored) return [];
         // Parties by name, from the segment's facet values.
         const names = segmentOf(key).header.values.parties;
-        const record: DocRecord = { ...stored, parties: stored.parties.map((i) => names[i]?.[1] ?? '') };
+        const record: DocRecord = { ...stored, summary: stored.summary ?? '', parties: stored.parties.map((i) => names[i]?.[1] ?? '') };
         return [{ record, excerpt: excerpts.get(key) ?? '', score }];
       }),
       facets: {

@@ -51,6 +51,8 @@ export interface SegmentHeader {
   /** Where each terms file begins: terms file n holds the terms from bounds[n] up to bounds[n+1]. */
   bounds: string[];
   values: FacetValues;
+  /** How many of the segment's documents have each facet value (encodeCounts): the page with no query. */
+  counts: string;
 }
 
 /** The delta is small: its header and its documents' facet values travel in the manifest. */
@@ -71,9 +73,10 @@ export interface Manifest {
   superseded: number[];
   /** Their facet values in the base (encodeDocFacets), to take them out of the base's facet counts. */
   supersededFacets: string[];
-  /** Statement ids in the delta, in document order (the indexer rebuilds the delta from them). */
-  deltaIds: string[];
-  /** Segments no longer in use, with when they were retired: removed once no reader can still need them. */
+  /**
+   * Segments no longer in use, with when they were retired: removed a few minutes later (a query that read
+   * the older manifest has long finished by then), at most RETIRED_KEPT of them.
+   */
   retired: Array<{ id: string; at: string }>;
 }
 
@@ -88,9 +91,13 @@ export interface DocRecord {
   date: string;
 }
 
-/** A document record as stored: its parties by position in the segment's facet values. */
-export interface StoredRecord extends Omit<DocRecord, 'parties'> {
+/**
+ * A document record as stored: its parties by position in the segment's facet values; in a terms file,
+ * without its summary when every best hit there shows an excerpt instead.
+ */
+export interface StoredRecord extends Omit<DocRecord, 'parties' | 'summary'> {
   parties: number[];
+  summary?: string;
 }
 
 /**

@@ -4,8 +4,8 @@
 // outgrows that, the statements are compacted into a new base, walking them in publication order exactly
 // as a rebuild does, so both write the same bytes. Writers take the index's lock, and the manifest is
 // written only if it is still the one read (a writer whose lease expired cannot overwrite a newer one).
-// Retired segments are removed an hour after they were retired: a reader that loaded the older manifest
-// can still finish its query.
+// Retired segments are removed a few minutes after they were retired (a query that loaded the older
+// manifest has finished by then), once the manifest that retires them is written.
 import { inParallel } from '../concurrency/in-parallel.js';
 import type { Locks, ObjectStore } from '../ports.js';
 import { FORMAT, idsKey, MANIFEST_KEY, type Manifest, ROOT, type SegmentHeader, type SegmentInfo } from './format.js';
@@ -13,7 +13,9 @@ import { type IndexDoc, SegmentBuilder } from './segment-builder.js';
 import { indexStemmerFor } from './stemmers.js';
 
 export const INDEX_LOCK = 'site:search-index';
-const RETIRED_FOR_MS = 60 * 60 * 1000;
+const RETIRED_FOR_MS = 2 * 60 * 1000;
+/** Retired segments the manifest lists at most (every reader fetches it): beyond, the oldest go at once. */
+const RETIRED_KEPT = 20;
 const WRITES_AT_ONCE = 8;
 
 export interface IndexSource {
@@ -38,7 +40,7 @@ export function compactAt(baseDocs: number): number {
 }
 
 export function emptyManifest(): Manifest {
-  return { format: FORMAT, generation: 0, avgLength: 0, superseded: [], supersededFacets: [], deltaIds: [], retired: [] };
+  return { format: FORMAT, generation: 0, avgLength: 0, superseded: [], supersededFacets: [], retired: [] };
 }
 
 async function readJson<T>(site: ObjectStore, key: string): Promise<T | undefined> {
@@ -93,32 +95,33 @@ export function baseBuilder(): SegmentBuilder {
   return new SegmentBuilder(indexStemmerFor);
 }
 
-/** Removes the files of segments retired long enough ago (unless in use again); returns the ones still kept. */
-async function collect(
-  site: ObjectStore,
-  retired: Manifest['retired'],
+/**
+ * The segments to list as retired (`kept`: the newly retired ones, then the recent ones, never one in use)
+ * and those to remove once the manifest that drops them is written (`expired`).
+ */
+function retirement(
+  manifest: Manifest,
+  newlyRetired: Array<string | undefined>,
   live: Array<string | undefined>,
-  now: number,
-): Promise<Manifest['retired']> {
-  const kept: Manifest['retired'] = [];
-  for (const r of retired) {
-    if (live.includes(r.id)) continue;
-    if (now - Date.parse(r.at) < RETIRED_FOR_MS) kept.push(r);
-    else await site.delete(await site.list(`${ROOT}/${r.id}/`));
-  }
-  return kept;
+  now: Date,
+): { kept: Manifest['retired']; expired: string[] } {
+  const at = now.toISOString();
+  const all = [
+    ...newlyRetired.filter((id): id is string => id !== undefined && !live.includes(id)).map((id) => ({ id, at })),
+    ...manifest.retired.filter((r) => !live.includes(r.id) && !newlyRetired.includes(r.id)),
+  ];
+  const kept = all.filter((r, i) => i < RETIRED_KEPT && now.getTime() - Date.parse(r.at) < RETIRED_FOR_MS);
+  return { kept, expired: all.filter((r) => !kept.includes(r)).map((r) => r.id) };
+}
+
+async function removeSegments(site: ObjectStore, ids: string[]): Promise<void> {
+  for (const id of ids) await site.delete(await site.list(`${ROOT}/${id}/`));
 }
 
 async function writeManifest(site: ObjectStore, next: Manifest, etag: string | undefined): Promise<number> {
   const body = JSON.stringify(next);
   await site.put(MANIFEST_KEY, body, 'application/json', etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
   return Buffer.byteLength(body);
-}
-
-function retire(manifest: Manifest, ids: Array<string | undefined>, at: string): Manifest['retired'] {
-  const retired = [...manifest.retired];
-  for (const id of ids) if (id && !retired.some((r) => r.id === id)) retired.push({ id, at });
-  return retired;
 }
 
 /** The base a delta is composed over: its segment, length norm, entries by statement id, replaced documents. */
@@ -133,8 +136,16 @@ function readManifest(current: { body: Uint8Array } | undefined): Manifest {
   return current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
 }
 
-function deltaVersions(manifest: Manifest): Map<string, number> {
-  return new Map(manifest.deltaIds.map((entry) => [entry.split('@')[0] as string, Number(entry.split('@')[1])]));
+/** The delta's statements (id -> version), in its document order: from its ids files (it is small). */
+async function deltaVersions(site: ObjectStore, manifest: Manifest): Promise<Map<string, number>> {
+  const delta = manifest.delta;
+  if (!delta) return new Map();
+  const firsts = (await readJson<string[]>(site, idsKey(delta.id))) ?? [];
+  const entries: Array<[string, number, number, string]> = [];
+  for (let n = 0; n < firsts.length; n++)
+    entries.push(...((await readJson<Array<[string, number, number, string]>>(site, idsKey(delta.id, n))) ?? []));
+  entries.sort((a, b) => a[1] - b[1]);
+  return new Map(entries.map(([id, , version]) => [id, version]));
 }
 
 /**
@@ -148,24 +159,21 @@ async function composeDelta(
   deltaIds: string[],
   loaded: Map<string, IndexDoc | undefined>,
   source: IndexSource,
-): Promise<{ next: Manifest; bytes: number }> {
+): Promise<{ next: Manifest; bytes: number; expired: string[] }> {
   const others = deltaIds.filter((id) => !loaded.has(id));
   (await source.load(others)).forEach((doc, i) => void loaded.set(others[i] as string, doc));
   const builder = new SegmentBuilder(indexStemmerFor, base.avgLength || undefined);
-  const kept: string[] = [];
   for (const id of deltaIds) {
     const doc = loaded.get(id);
-    if (!doc) continue;
-    builder.add(doc);
-    kept.push(`${id}@${doc.version}`);
+    if (doc) builder.add(doc);
   }
   // Every base document of a statement in (or taken out through) the delta is replaced.
   const replaced = new Map(base.superseded);
   for (const [doc, , facets] of (await base.entries(deltaIds)).values()) replaced.set(doc, facets);
   const inOrder = [...replaced].sort((a, b) => a[0] - b[0]);
   const written = builder.size ? await writeSegment(site, builder) : undefined;
-  const now = new Date();
   const live = [base.info?.id, written?.info.id];
+  const { kept, expired } = retirement(manifest, [manifest.base?.id, manifest.delta?.id], live, new Date());
   const next: Manifest = {
     format: FORMAT,
     generation: manifest.generation + 1,
@@ -174,19 +182,9 @@ async function composeDelta(
     ...(written ? { delta: { ...written.info, header: written.header, facets: builder.facetColumns() } } : {}),
     superseded: inOrder.map(([doc]) => doc),
     supersededFacets: inOrder.map(([, facets]) => facets),
-    deltaIds: kept,
-    retired: await collect(
-      site,
-      retire(
-        manifest,
-        [manifest.base?.id, manifest.delta?.id].filter((id) => !live.includes(id)),
-        now.toISOString(),
-      ),
-      live,
-      now.getTime(),
-    ),
+    retired: kept,
   };
-  return { next, bytes: written?.bytes ?? 0 };
+  return { next, bytes: written?.bytes ?? 0, expired };
 }
 
 /**
@@ -195,13 +193,30 @@ async function composeDelta(
  * no lock (they are new and immutable); only the switch does. Statements the delta holds at another
  * version than the new base (published or changed while it was being built) stay in a delta over it.
  */
-export async function installBase(site: ObjectStore, locks: Locks, builder: SegmentBuilder, source: IndexSource): Promise<IndexUpdate> {
+export async function installBase(
+  site: ObjectStore,
+  locks: Locks,
+  builder: SegmentBuilder,
+  source: IndexSource,
+  /** The base the index had when the walk began: if another compaction switched since, this one stands down. */
+  startedOn: string | undefined,
+): Promise<IndexUpdate> {
   const { info, bytes } = await writeSegment(site, builder);
   const entries = builder.entries();
   return locks.withLock(INDEX_LOCK, async () => {
     const current = await site.read(MANIFEST_KEY);
     const manifest = readManifest(current);
-    const residual = [...deltaVersions(manifest)].filter(([id, version]) => entries.get(id)?.[1] !== version).map(([id]) => id);
+    if (manifest.base?.id !== startedOn) {
+      // A compaction that began later has switched already (its base holds at least as much, and what
+      // was published after it is in its delta): this older one must not replace it. Its files go.
+      if (info.id !== manifest.base?.id && info.id !== manifest.delta?.id) await site.delete(await site.list(`${ROOT}/${info.id}/`));
+      return { action: 'unchanged', bytes };
+    }
+    // A segment of the same name retired earlier may have been removed meanwhile: written again, under the lock.
+    if (manifest.retired.some((r) => r.id === info.id)) await writeSegment(site, builder);
+    const residual = [...(await deltaVersions(site, manifest))]
+      .filter(([id, version]) => entries.get(id)?.[1] !== version)
+      .map(([id]) => id);
     const base: BaseView = {
       info,
       avgLength: info.docs ? info.length / info.docs : 0,
@@ -209,8 +224,10 @@ export async function installBase(site: ObjectStore, locks: Locks, builder: Segm
         new Map(ids.flatMap((id) => (entries.has(id) ? [[id, entries.get(id) as [number, number, string]] as const] : []))),
       superseded: new Map(),
     };
-    const { next, bytes: deltaBytes } = await composeDelta(site, manifest, base, residual, new Map(), source);
-    return { action: 'compacted', bytes: bytes + deltaBytes + (await writeManifest(site, next, current?.etag)) };
+    const { next, bytes: deltaBytes, expired } = await composeDelta(site, manifest, base, residual, new Map(), source);
+    const manifestBytes = await writeManifest(site, next, current?.etag);
+    await removeSegments(site, expired);
+    return { action: 'compacted', bytes: bytes + deltaBytes + manifestBytes };
   });
 }
 
@@ -219,9 +236,15 @@ export async function installBase(site: ObjectStore, locks: Locks, builder: Segm
  * publishes go on meanwhile (the index's lock is held only to switch to the new base).
  */
 export async function compactIndex(site: ObjectStore, locks: Locks, source: IndexSource): Promise<IndexUpdate> {
+  const startedOn = await currentBase(site);
   const builder = baseBuilder();
   for await (const chunk of source.all()) for (const doc of chunk) builder.add(doc);
-  return installBase(site, locks, builder, source);
+  return installBase(site, locks, builder, source, startedOn);
+}
+
+/** The base segment the index has now (read without the lock: a compaction notes where it began). */
+export async function currentBase(site: ObjectStore): Promise<string | undefined> {
+  return readManifest(await site.read(MANIFEST_KEY)).base?.id;
 }
 
 /**
@@ -237,21 +260,25 @@ export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[
     const wanted = [...new Set(ids)];
     const docs = await source.load(wanted);
     const inBase = await baseEntries(site, manifest.base, wanted);
-    const inDelta = deltaVersions(manifest);
+    const inDelta = await deltaVersions(site, manifest);
     // What the index holds already (same version, in the delta or in the base and not replaced).
     const superseded = new Set(manifest.superseded);
-    const settled = wanted.every((id, i) => {
+    const isSettled = (id: string, i: number) => {
       const doc = docs[i];
       const base = inBase.get(id);
       const baseLive = base !== undefined && !superseded.has(base[0]);
       if (!doc) return !inDelta.has(id) && !baseLive;
       return inDelta.get(id) === doc.version || (!inDelta.has(id) && baseLive && base?.[1] === doc.version);
-    });
+    };
+    const settled = wanted.every(isSettled);
     const due = (n: number) => n > compactAt(manifest.base?.docs ?? 0);
     if (settled) return { action: 'unchanged', bytes: 0, compactDue: due(inDelta.size) };
 
+    // Only what is not settled joins the delta (a redelivery mixed into the batch adds nothing).
     const deltaIds = [...inDelta.keys()];
-    for (const id of wanted) if (!inDelta.has(id)) deltaIds.push(id);
+    wanted.forEach((id, i) => {
+      if (!inDelta.has(id) && !isSettled(id, i)) deltaIds.push(id);
+    });
     const base: BaseView = {
       ...(manifest.base ? { info: manifest.base } : {}),
       avgLength: manifest.avgLength,
@@ -259,7 +286,9 @@ export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[
       superseded: new Map(manifest.superseded.map((doc, i) => [doc, manifest.supersededFacets[i] ?? ''])),
     };
     const loaded = new Map(wanted.map((id, i) => [id, docs[i]]));
-    const { next, bytes } = await composeDelta(site, manifest, base, deltaIds, loaded, source);
-    return { action: 'delta', bytes: bytes + (await writeManifest(site, next, current?.etag)), compactDue: due(next.deltaIds.length) };
+    const { next, bytes, expired } = await composeDelta(site, manifest, base, deltaIds, loaded, source);
+    const manifestBytes = await writeManifest(site, next, current?.etag);
+    await removeSegments(site, expired);
+    return { action: 'delta', bytes: bytes + manifestBytes, compactDue: due(next.delta?.docs ?? 0) };
   });
 }

@@ -53,6 +53,12 @@ export interface SegmentFile {
   body: string;
 }
 
+/**
+ * The analysis's version, in every segment's name: change it with anything that changes what the same
+ * documents are indexed as (analyze.ts, stemmers.ts and their library, the impacts, the files' layout).
+ */
+export const ANALYSIS_VERSION = '1 @orama/stemmers 3.1.18';
+
 /** Terms files are cut at about this many characters: one file per query word, fetched whole. */
 const TERMS_FILE_TARGET = 24_000;
 /** Candidates kept per term while streaming (the exact best hits are chosen from them at the end). */
@@ -164,7 +170,11 @@ export class SegmentBuilder {
     /** The length norm: fixed for a delta (the base's), else this segment's own average. */
     private readonly fixedAvgLength?: number,
   ) {
-    this.hash.update(`format ${FORMAT}\nnorm ${fixedAvgLength ?? 'own'}\n`);
+    // Everything the files depend on besides the documents: the format, the analysis (its own version, the
+    // stemmers', and the ICU data Intl.Segmenter cuts Thai, Lao, Khmer and Myanmar with) and the norm.
+    this.hash.update(
+      `format ${FORMAT}\nanalysis ${ANALYSIS_VERSION}\nicu ${process.versions.icu ?? '-'}\nnorm ${fixedAvgLength ?? 'own'}\n`,
+    );
     this.metaStem = stemmerFor('en');
   }
 
@@ -174,7 +184,23 @@ export class SegmentBuilder {
 
   add(doc: IndexDoc): void {
     const n = this.records.length;
-    this.hash.update(`${doc.id}@${doc.version}\n`);
+    // Everything of the document the files hold: a segment's name changes whenever its bytes would (a
+    // party renamed, a statement corrected), so no file ever changes under a name a cache may keep.
+    this.hash.update(
+      JSON.stringify([
+        doc.id,
+        doc.version,
+        doc.title,
+        doc.summary,
+        doc.language,
+        doc.rtl,
+        doc.parties,
+        doc.countries,
+        doc.topics,
+        doc.publishedAt,
+      ]),
+    );
+    this.hash.update(doc.body);
     const stem = this.stemmerFor(doc.language);
     let cache = this.termCache.get(doc.language);
     if (!cache) {
@@ -252,7 +278,7 @@ export class SegmentBuilder {
     return new Map(this.ids.map(([id, doc, version, facets]) => [id, [doc, version, facets]]));
   }
 
-  /** The segment's id: a hash of the documents (ids and versions, in order) and the length norm. */
+  /** The segment's id: a hash of the documents (in order), the analysis and the length norm. */
   id(): string {
     return this.hash.copy().digest('base64url').slice(0, 16);
   }
@@ -316,7 +342,7 @@ export class SegmentBuilder {
     const id = this.id();
     const avg = this.fixedAvgLength ?? (this.lengths.length ? this.lengthSum / this.lengths.length : 1);
     const info: SegmentInfo = { id, docs: this.records.length, length: this.lengthSum, batches: 0 };
-    const header: SegmentHeader = { bounds: [], values: this.facetValues() };
+    const header: SegmentHeader = { bounds: [], values: this.facetValues(), counts: '' };
     const self = this;
     function* files(): Generator<SegmentFile> {
       const terms = [...self.terms.keys()].sort();
@@ -362,16 +388,20 @@ export class SegmentBuilder {
           const record = self.records[doc] as StoredRecord;
           const known = docs.get(doc);
           if (!known) {
-            docs.set(doc, excerpt ? { ...record, summary: '' } : record);
-            size += record.title.length + (excerpt ? 0 : record.summary.length) + 60;
-          } else if (!excerpt && !known.summary) {
+            const { summary: _, ...withoutSummary } = record;
+            docs.set(doc, excerpt ? withoutSummary : record);
+            size += record.title.length + (excerpt ? 0 : (record.summary?.length ?? 0)) + 60;
+          } else if (!excerpt && known.summary === undefined) {
             docs.set(doc, record);
-            size += record.summary.length;
+            size += record.summary?.length ?? 0;
           }
         }
         if (size >= TERMS_FILE_TARGET) yield* flush();
       }
       if (entries.length) yield* flush();
+      const everyDoc: number[] = [];
+      for (let d = 0; d < self.facets.length; d++) everyDoc.push(d, 0);
+      header.counts = self.countsOf(everyDoc, counters, flat);
       yield { key: headerKey(id), body: JSON.stringify(header) };
       yield { key: facetsKey(id), body: JSON.stringify(self.facetColumns()) };
       for (let from = 0; from < self.records.length; from += DOCS_PER_BATCH) {

@@ -9,7 +9,7 @@ import { indexDocOf, statementIndexSource, statementsInOrder } from '../consumer
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import type { Platform } from '../platform.js';
-import { baseBuilder, installBase } from '../search/indexer.js';
+import { baseBuilder, currentBase, installBase } from '../search/indexer.js';
 import { publishPage } from '../site/publish-page.js';
 import { publishSiteShell } from '../site/shell.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
@@ -75,6 +75,7 @@ export async function rebuildSite(
   const months = new Set<string>();
   const chunk = Math.max(opts.indexBatch ?? 500, ARCHIVE_PAGE_SIZE);
   const index = baseBuilder();
+  const indexStartedOn = await currentBase(target.site);
   for await (const statements of statementsInOrder(source, chunk)) {
     await inParallel(statements, concurrency, async (statement) => {
       months.add(monthOf(statement.publishedAt));
@@ -88,7 +89,7 @@ export async function rebuildSite(
     progress();
   }
   const installing = performance.now();
-  await installBase(target.site, target.locks, index, statementIndexSource(source));
+  await installBase(target.site, target.locks, index, statementIndexSource(source), indexStartedOn);
   // The first search index format (a file per statement, 64 shards) is gone for good.
   for (const prefix of FORMAT_1_PREFIXES) await target.site.delete(await target.site.list(prefix));
   report.indexMs += performance.now() - installing;

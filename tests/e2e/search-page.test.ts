@@ -57,7 +57,7 @@ beforeAll(async () => {
   }
   const locks = new ProcessLocks();
   const nothing = { load: async (ids: string[]) => ids.map(() => undefined), all: async function* () {} };
-  await installBase(site, locks, builder, nothing);
+  await installBase(site, locks, builder, nothing, undefined);
   const late = [
     doc(31, {
       title: 'اعتصاب کارگران نفت',

@@ -137,6 +137,7 @@ describe('functions', () => {
       ScheduleExpression: 'rate(10 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
+    dev.templates.pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
   });
   it('keep their logs past the stack in prod only', () => {
     for (const s of ['api', 'pipeline', 'email'] as const) {

@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../shared/adapters/local/file-store.js';
 import { ProcessLocks } from '../../shared/adapters/local/process-locks.js';
 import { queryStemmerFor } from '../../shared/search/browser/query-stemmers.js';
-import { highlight } from '../../shared/search/engine.js';
+import { emptyFilters, type Filters, highlight, SearchEngine } from '../../shared/search/engine.js';
 import { FORMAT, MANIFEST_KEY, type Manifest, ROOT } from '../../shared/search/format.js';
 import { compactAt, compactIndex, type IndexSource, indexChanges } from '../../shared/search/indexer.js';
 import type { IndexDoc } from '../../shared/search/segment-builder.js';
@@ -58,6 +58,20 @@ async function publish(...docs: IndexDoc[]) {
     archive,
   );
   return update.compactDue ? compactIndex(site, locks, archive) : update;
+}
+/** A walk of the archive as it is now that yields only once released (a compaction that takes a while). */
+function walkHeldBack(): { slow: IndexSource; release: () => void } {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const before = [...archive.docs.values()];
+  const slow: IndexSource = {
+    load: (ids) => archive.load(ids),
+    async *all() {
+      await gate;
+      yield before;
+    },
+  };
+  return { slow, release };
 }
 const manifest = async () => JSON.parse(Buffer.from((await site.get(MANIFEST_KEY)) ?? []).toString()) as Manifest;
 
@@ -238,6 +252,64 @@ describe('results', () => {
   });
 });
 
+describe('what a query reads', () => {
+  /** The engine as the page runs it, recording the files it fetches; `drop` answers 404 once for a key. */
+  function recording(drop?: RegExp) {
+    const fetched: string[] = [];
+    let dropped = false;
+    const engine = new SearchEngine(async (key) => {
+      fetched.push(key.replace(/^search\/v2\/[^/]+\//, ''));
+      if (drop && !dropped && drop.test(key)) {
+        dropped = true;
+        return undefined;
+      }
+      const bytes = await site.get(key);
+      return bytes ? JSON.parse(Buffer.from(bytes).toString('utf8')) : undefined;
+    }, queryStemmerFor);
+    const run = (q: string, filters: Partial<Filters> = {}) =>
+      engine.search({ q, filters: { ...emptyFilters(), ...filters }, limit: 10, prefix: false });
+    return { fetched, run };
+  }
+
+  it('reads the manifest, the base header and one terms file of each segment for a one-word query', async () => {
+    await publish(...Array.from({ length: compactAt(0) + 1 }, (_, i) => doc({ title: `Base statement ${i} on wages` })));
+    await publish(doc({ title: 'Delta statement on wages' }));
+    const { fetched, run } = recording();
+    const r = await run('wages');
+    expect(r.total).toBe(compactAt(0) + 2);
+    expect(r.facets.year).toEqual([{ value: '2026', label: '2026', count: compactAt(0) + 2 }]);
+    expect(fetched.filter((k) => k.endsWith('manifest.json'))).toHaveLength(1);
+    expect(
+      fetched
+        .filter((k) => !k.endsWith('manifest.json'))
+        .map((k) => k.replace(/\d+/, 'N'))
+        .sort(),
+    ).toEqual(['h.json', 'tN.json', 'tN.json']);
+  });
+
+  it('counts every statement for the page with no query from the headers, less what the delta replaced', async () => {
+    const docs = Array.from({ length: compactAt(0) + 1 }, (_, i) =>
+      doc({ title: `Statement ${i}`, topics: i === 0 ? ['peace'] : ['housing'] }),
+    );
+    await publish(...docs);
+    // The first statement changes topic in the delta: its old value leaves the counts.
+    await publish({ ...(docs[0] as IndexDoc), version: 2, topics: ['housing'] });
+    const { fetched, run } = recording();
+    const r = await run('');
+    expect(r.total).toBe(docs.length);
+    expect(r.facets.topic).toEqual([{ value: 'housing', label: 'housing', count: docs.length }]);
+    expect(fetched.some((k) => k === 'f.json')).toBe(false);
+    expect(r.hits[0]?.record.id).toBe(docs[0]?.id);
+  });
+
+  it('runs a query again on the new manifest when a segment file it needs has gone meanwhile', async () => {
+    await publish(doc({ title: 'Solidarity with the dockers' }));
+    const { fetched, run } = recording(/\/t\d+\.json$/);
+    expect((await run('dockers')).total).toBe(1);
+    expect(fetched.filter((k) => k.endsWith('manifest.json'))).toHaveLength(2);
+  });
+});
+
 describe('the index over time', () => {
   it('puts publishes into a small delta, merges it into the base when it grows, and finds everything throughout', async () => {
     const docs = Array.from({ length: compactAt(0) + 5 }, (_, i) => doc({ title: `Statement number${i} on peace` }));
@@ -250,7 +322,7 @@ describe('the index over time', () => {
     const m = await manifest();
     expect(m.format).toBe(FORMAT);
     expect(m.base?.docs).toBe(compactAt(0) + 1);
-    expect(m.deltaIds).toHaveLength(4);
+    expect(m.delta?.docs).toBe(4);
     expect((await searchIds(site, 'peace')).length).toBe(docs.length);
     // The same event again changes nothing.
     expect((await publish(docs[0] as IndexDoc)).action).toBe('unchanged');
@@ -280,16 +352,7 @@ describe('the index over time', () => {
     await publish(...old);
     // The walk reads the archive as it was when the compaction started; meanwhile a statement is published
     // and another is corrected.
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow: IndexSource = {
-      load: (ids) => archive.load(ids),
-      async *all() {
-        const before = [...archive.docs.values()];
-        await gate;
-        yield before;
-      },
-    };
+    const { slow, release } = walkHeldBack();
     const compacting = compactIndex(site, locks, slow);
     const fresh = doc({ title: 'Published during the compaction' });
     await publish(fresh, { ...(old[0] as IndexDoc), version: 2, title: 'Corrected during the compaction' });
@@ -297,18 +360,20 @@ describe('the index over time', () => {
     expect((await compacting).action).toBe('compacted');
     const m = await manifest();
     expect(m.base?.docs).toBe(5);
-    expect(m.deltaIds.sort()).toEqual([`${fresh.id}@1`, `${old[0]?.id}@2`].sort());
+    // The two changed during the walk, in a delta over the new base (its first version replaced there).
+    expect(m.delta?.docs).toBe(2);
+    expect(m.superseded).toHaveLength(1);
     expect(await searchIds(site, 'compaction')).toHaveLength(2);
     expect(await searchIds(site, 'housing')).toHaveLength(4);
     expect((await searchStore(site, '')).total).toBe(6);
   });
 
-  it('removes retired segments an hour after they were retired, never the ones in use', async () => {
+  it('removes retired segments minutes after they were retired, never the ones in use', async () => {
     await publish(doc({ title: 'One' }));
     const first = (await manifest()).delta?.id as string;
     await publish(doc({ title: 'Two' }));
     expect((await site.list(`${ROOT}/${first}/`)).length).toBeGreaterThan(0);
-    // An hour later (the retirement is backdated), the next write removes the first delta's files.
+    // Minutes later (the retirement is backdated), the next write removes the first delta's files.
     const m = await manifest();
     const current = await site.read(MANIFEST_KEY);
     await site.put(
@@ -324,6 +389,37 @@ describe('the index over time', () => {
     const live = await manifest();
     expect((await site.list(`${ROOT}/${live.delta?.id}/`)).length).toBeGreaterThan(0);
     expect((await searchStore(site, '')).total).toBe(3);
+  });
+
+  it('lists at most twenty retired segments in the manifest every reader fetches, removing older ones at once', async () => {
+    const deltas: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      await publish(doc({ title: `Burst ${i}` }));
+      deltas.push((await manifest()).delta?.id as string);
+    }
+    const m = await manifest();
+    expect(m.retired).toHaveLength(20);
+    expect(await site.list(`${ROOT}/${deltas[0]}/`)).toEqual([]);
+    expect((await site.list(`${ROOT}/${deltas[22]}/`)).length).toBeGreaterThan(0);
+    expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThan(12_000);
+  });
+
+  it('lets the later of two overlapping compactions win, and loses nothing published meanwhile', async () => {
+    await publish(...Array.from({ length: 3 }, (_, i) => doc({ title: `Old statement ${i} on pensions` })));
+    const { slow, release } = walkHeldBack();
+    const first = compactIndex(site, locks, slow);
+    const late = doc({ title: 'Published between the two compactions on pensions' });
+    await publish(late);
+    expect((await compactIndex(site, locks, archive)).action).toBe('compacted');
+    release();
+    expect((await first).action).toBe('unchanged');
+    expect((await manifest()).base?.docs).toBe(4);
+    expect(await searchIds(site, 'pensions')).toHaveLength(4);
+    // The stood-down compaction's files are gone; only the live base is left.
+    const m = await manifest();
+    const known = [m.base?.id, m.delta?.id, ...m.retired.map((r) => r.id)];
+    const segments = new Set((await site.list(`${ROOT}/`)).filter((k) => !k.endsWith('manifest.json')).map((k) => k.split('/')[2]));
+    expect([...segments].filter((id) => !known.includes(id))).toEqual([]);
   });
 
   it('refuses to mix index formats: a reader of another version is told to reload', async () => {
