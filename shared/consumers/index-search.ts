@@ -41,7 +41,7 @@ export function indexDocOf(s: Statement, parties: Map<string, Party>): IndexDoc 
  */
 export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGenerator<Statement[]> {
   const size = (await p.listings.sizes(HOME_LISTING)).find((s) => s.listing === HOME_LISTING)?.size ?? 0;
-  for (let from = 1; from <= size; from += chunk) {
+  const read = async (from: number): Promise<Statement[]> => {
     const entries = await p.listings.range(HOME_LISTING, from, from + chunk - 1);
     const statements: Statement[] = new Array(entries.length);
     await inParallel(
@@ -51,6 +51,13 @@ export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGe
         statements[i] = await requireStatement(p, e.summary.id);
       },
     );
+    return statements;
+  };
+  // The next chunk is read while the caller works on this one: one chunk ahead, no more.
+  let next = size >= 1 ? read(1) : undefined;
+  for (let from = 1; next; from += chunk) {
+    const statements = await next;
+    next = from + chunk <= size ? read(from + chunk) : undefined;
     yield statements;
   }
 }

@@ -132,7 +132,7 @@ describe('functions', () => {
   it('merge the search index delta on a schedule, in a function with Lambda’s longest timeout, not in a consumer', () => {
     const [found] = ownFunctions(dev).filter(([name]) => name.startsWith('CompactSearch'));
     const [id, compactor] = found as [string, { Properties: Json }];
-    expect(compactor.Properties).toMatchObject({ Timeout: 900, MemorySize: 1536 });
+    expect(compactor.Properties).toMatchObject({ Timeout: 900, MemorySize: 3008 });
     dev.templates.pipeline.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(10 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
