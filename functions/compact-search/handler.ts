@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { compactSearchIndex } from '../../shared/consumers/index-search.js';
 import { awsBuckets, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
 import { MANIFEST_KEY, type Manifest } from '../../shared/search/format.js';
-import { compactAt } from '../../shared/search/indexer.js';
+import { compactionDue } from '../../shared/search/indexer.js';
 
 const settings = readAwsSettings();
 const platform = { ...awsTable(settings), ...awsBuckets(settings) };
@@ -15,9 +15,15 @@ export async function handler(): Promise<{ compacted: boolean; deltaStatements: 
   const bytes = await platform.site.get(MANIFEST_KEY);
   const manifest = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest) : undefined;
   const deltaStatements = manifest?.delta?.docs ?? 0;
-  if (!manifest || deltaStatements <= compactAt(manifest.base?.docs ?? 0)) return { compacted: false, deltaStatements };
+  if (!manifest || !compactionDue(manifest)) return { compacted: false, deltaStatements };
   const started = Date.now();
   const update = await compactSearchIndex(platform);
-  logger.info('search index compacted', { deltaStatements, bytes: update.bytes, ms: Date.now() - started });
-  return { compacted: true, deltaStatements };
+  // 'unchanged': another run switched to a newer base first, and this one stood down.
+  const compacted = update.action === 'compacted';
+  logger.info(compacted ? 'search index compacted' : 'search index compaction stood down for a newer one', {
+    deltaStatements,
+    bytes: update.bytes,
+    ms: Date.now() - started,
+  });
+  return { compacted, deltaStatements };
 }

@@ -54,10 +54,16 @@ export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGe
     return statements;
   };
   // The next chunk is read while the caller works on this one: one chunk ahead, no more.
-  let next = size >= 1 ? read(1) : undefined;
+  const ahead = (from: number) => {
+    const reading = read(from);
+    // Awaited on the next step; until then a failure must not count as unhandled (it is thrown there).
+    reading.catch(() => undefined);
+    return reading;
+  };
+  let next = size >= 1 ? ahead(1) : undefined;
   for (let from = 1; next; from += chunk) {
     const statements = await next;
-    next = from + chunk <= size ? read(from + chunk) : undefined;
+    next = from + chunk <= size ? ahead(from + chunk) : undefined;
     yield statements;
   }
 }
@@ -117,6 +123,11 @@ export async function indexSearchOf(
   try {
     const compacted = await compactIndex(p.site, p.locks, source);
     return { ...compacted, bytes: update.bytes + compacted.bytes };
+  } catch (e) {
+    // The statements are in the delta already: a compaction that fails is tried again by the next batch,
+    // and must not fail (and redeliver) this one.
+    console.error(`search index: compaction failed, the delta stays: ${(e as Error)?.stack ?? e}`);
+    return update;
   } finally {
     compacting.delete(p.site);
   }

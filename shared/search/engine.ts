@@ -98,8 +98,10 @@ interface WordPlan {
   ranges: Array<[string, string]>;
 }
 
+/** Never below zero: df counts postings of replaced documents too until the next compaction. */
 function idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const d = Math.min(df, n);
+  return Math.log(1 + (n - d + 0.5) / (d + 0.5));
 }
 
 export class SearchEngine {
@@ -286,7 +288,8 @@ export class SearchEngine {
             continue;
           }
           const score = weight * impact;
-          if (score > (scores.get(key) ?? 0)) scores.set(key, score);
+          const known = scores.get(key);
+          if (known === undefined || score > known) scores.set(key, score);
         }
         for (const [doc, excerpt] of e.heads) {
           const key = e.segment.offset + doc;

@@ -8,8 +8,8 @@
 // search/v2/{segment}/d{n}.json   document records in batches of DOCS_PER_BATCH, for hits without a head
 // search/v2/{segment}/i{n}.json   for the indexer only: statement ids, sorted, with their document numbers
 //
-// A segment's name is a hash of what went into it (statement ids and versions, the format, the length
-// norm), so its files never change once written and can be cached forever. The index is a compacted
+// A segment's name is a hash of everything its bytes depend on (its documents, the analysis, the format,
+// the length norm), so its files never change once written and can be cached forever. The index is a compacted
 // base segment plus at most one delta segment holding the statements published since; the delta's
 // documents replace (or retract) the base's documents listed in the manifest's `superseded`.
 

@@ -16,6 +16,8 @@ export const INDEX_LOCK = 'site:search-index';
 const RETIRED_FOR_MS = 2 * 60 * 1000;
 /** Retired segments the manifest lists at most (every reader fetches it): beyond, the oldest go at once. */
 const RETIRED_KEPT = 20;
+/** No retired segment goes sooner than this, whatever the cap. */
+const RETIRED_MIN_MS = 60 * 1000;
 const WRITES_AT_ONCE = 8;
 
 export interface IndexSource {
@@ -32,6 +34,15 @@ export interface IndexUpdate {
   bytes: number;
   /** The delta has grown past compactAt(): time to merge it into a new base (compactIndex). */
   compactDue?: boolean;
+}
+
+/**
+ * Whether the delta (or the base documents it replaced or took out, which every reader downloads in the
+ * manifest) has outgrown compactAt().
+ */
+export function compactionDue(manifest: Manifest): boolean {
+  const limit = compactAt(manifest.base?.docs ?? 0);
+  return (manifest.delta?.docs ?? 0) > limit || manifest.superseded.length > limit;
 }
 
 /** The delta's largest size before it is merged into the base: 2% of the base, at least 20 and at most 100 statements. */
@@ -80,14 +91,16 @@ async function baseEntries(
 async function writeSegment(
   site: ObjectStore,
   builder: SegmentBuilder,
-): Promise<{ info: SegmentInfo; header: SegmentHeader; bytes: number }> {
+): Promise<{ info: SegmentInfo; header: SegmentHeader; bytes: number; files: number }> {
   const { info, header, files } = builder.finish();
   let bytes = 0;
+  let count = 0;
   await inParallel(files, WRITES_AT_ONCE, async (file) => {
     bytes += Buffer.byteLength(file.body);
+    count++;
     await site.put(file.key, file.body, 'application/json');
   });
-  return { info, header, bytes };
+  return { info, header, bytes, files: count };
 }
 
 /** A builder for a base segment: fed every statement in publication order (a rebuild and a compaction alike). */
@@ -110,7 +123,9 @@ function retirement(
     ...newlyRetired.filter((id): id is string => id !== undefined && !live.includes(id)).map((id) => ({ id, at })),
     ...manifest.retired.filter((r) => !live.includes(r.id) && !newlyRetired.includes(r.id)),
   ];
-  const kept = all.filter((r, i) => i < RETIRED_KEPT && now.getTime() - Date.parse(r.at) < RETIRED_FOR_MS);
+  // Beyond the cap, only what is older than a minute goes early: a reader's query is long over by then.
+  const age = (r: { at: string }) => now.getTime() - Date.parse(r.at);
+  const kept = all.filter((r, i) => age(r) < RETIRED_MIN_MS || (i < RETIRED_KEPT && age(r) < RETIRED_FOR_MS));
   return { kept, expired: all.filter((r) => !kept.includes(r)).map((r) => r.id) };
 }
 
@@ -140,10 +155,14 @@ function readManifest(current: { body: Uint8Array } | undefined): Manifest {
 async function deltaVersions(site: ObjectStore, manifest: Manifest): Promise<Map<string, number>> {
   const delta = manifest.delta;
   if (!delta) return new Map();
-  const firsts = (await readJson<string[]>(site, idsKey(delta.id))) ?? [];
+  const required = async <T>(key: string): Promise<T> => {
+    const body = await readJson<T>(site, key);
+    if (body === undefined) throw new Error(`the search index's delta lacks ${key}: run \`rebuild\` to write the index again`);
+    return body;
+  };
+  const firsts = await required<string[]>(idsKey(delta.id));
   const entries: Array<[string, number, number, string]> = [];
-  for (let n = 0; n < firsts.length; n++)
-    entries.push(...((await readJson<Array<[string, number, number, string]>>(site, idsKey(delta.id, n))) ?? []));
+  for (let n = 0; n < firsts.length; n++) entries.push(...(await required<Array<[string, number, number, string]>>(idsKey(delta.id, n))));
   entries.sort((a, b) => a[1] - b[1]);
   return new Map(entries.map(([id, , version]) => [id, version]));
 }
@@ -201,19 +220,23 @@ export async function installBase(
   /** The base the index had when the walk began: if another compaction switched since, this one stands down. */
   startedOn: string | undefined,
 ): Promise<IndexUpdate> {
-  const { info, bytes } = await writeSegment(site, builder);
+  const { info, bytes, files } = await writeSegment(site, builder);
   const entries = builder.entries();
   return locks.withLock(INDEX_LOCK, async () => {
     const current = await site.read(MANIFEST_KEY);
     const manifest = readManifest(current);
     if (manifest.base?.id !== startedOn) {
       // A compaction that began later has switched already (its base holds at least as much, and what
-      // was published after it is in its delta): this older one must not replace it. Its files go.
-      if (info.id !== manifest.base?.id && info.id !== manifest.delta?.id) await site.delete(await site.list(`${ROOT}/${info.id}/`));
-      return { action: 'unchanged', bytes };
+      // was published after it is in its delta): this older one must not replace it. Its segment is
+      // listed as retired (removed later, unless another run switches to the same segment meanwhile).
+      const { kept, expired } = retirement(manifest, [info.id], [manifest.base?.id, manifest.delta?.id], new Date());
+      const manifestBytes = await writeManifest(site, { ...manifest, generation: manifest.generation + 1, retired: kept }, current?.etag);
+      await removeSegments(site, expired);
+      return { action: 'unchanged', bytes: bytes + manifestBytes };
     }
-    // A segment of the same name retired earlier may have been removed meanwhile: written again, under the lock.
-    if (manifest.retired.some((r) => r.id === info.id)) await writeSegment(site, builder);
+    // The files were written without the lock: one removed meanwhile (a segment of the same name retired
+    // and collected) is written again before the switch.
+    if ((await site.list(`${ROOT}/${info.id}/`)).length !== files) await writeSegment(site, builder);
     const residual = [...(await deltaVersions(site, manifest))]
       .filter(([id, version]) => entries.get(id)?.[1] !== version)
       .map(([id]) => id);
@@ -271,8 +294,7 @@ export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[
       return inDelta.get(id) === doc.version || (!inDelta.has(id) && baseLive && base?.[1] === doc.version);
     };
     const settled = wanted.every(isSettled);
-    const due = (n: number) => n > compactAt(manifest.base?.docs ?? 0);
-    if (settled) return { action: 'unchanged', bytes: 0, compactDue: due(inDelta.size) };
+    if (settled) return { action: 'unchanged', bytes: 0, compactDue: compactionDue(manifest) };
 
     // Only what is not settled joins the delta (a redelivery mixed into the batch adds nothing).
     const deltaIds = [...inDelta.keys()];
@@ -289,6 +311,6 @@ export async function indexChanges(site: ObjectStore, locks: Locks, ids: string[
     const { next, bytes, expired } = await composeDelta(site, manifest, base, deltaIds, loaded, source);
     const manifestBytes = await writeManifest(site, next, current?.etag);
     await removeSegments(site, expired);
-    return { action: 'delta', bytes: bytes + manifestBytes, compactDue: due(next.delta?.docs ?? 0) };
+    return { action: 'delta', bytes: bytes + manifestBytes, compactDue: compactionDue(next) };
   });
 }

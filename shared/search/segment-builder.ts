@@ -173,7 +173,26 @@ export class SegmentBuilder {
     // Everything the files depend on besides the documents: the format, the analysis (its own version, the
     // stemmers', and the ICU data Intl.Segmenter cuts Thai, Lao, Khmer and Myanmar with) and the norm.
     this.hash.update(
-      `format ${FORMAT}\nanalysis ${ANALYSIS_VERSION}\nicu ${process.versions.icu ?? '-'}\nnorm ${fixedAvgLength ?? 'own'}\n`,
+      JSON.stringify({
+        format: FORMAT,
+        analysis: ANALYSIS_VERSION,
+        icu: process.versions.icu ?? '-',
+        unicode: process.versions.unicode ?? '-',
+        constants: [
+          FIELD_WEIGHTS,
+          IMPACT_LEVELS,
+          HEADS_PER_TERM,
+          K1,
+          B,
+          TERMS_FILE_TARGET,
+          DOCS_PER_BATCH,
+          IDS_PER_FILE,
+          CANDIDATES,
+          EXCERPT_BEFORE,
+          EXCERPT_AFTER,
+        ],
+        norm: fixedAvgLength ?? 'own',
+      }),
     );
     this.metaStem = stemmerFor('en');
   }
@@ -198,9 +217,9 @@ export class SegmentBuilder {
         doc.countries,
         doc.topics,
         doc.publishedAt,
+        doc.body,
       ]),
     );
-    this.hash.update(doc.body);
     const stem = this.stemmerFor(doc.language);
     let cache = this.termCache.get(doc.language);
     if (!cache) {
@@ -256,9 +275,10 @@ export class SegmentBuilder {
     const facets: DocFacets = {
       language: v.languages.of(doc.language),
       year: v.years.of(doc.publishedAt.slice(0, 4)),
-      parties: doc.parties.map((x) => v.parties.of(x.id)),
-      countries: doc.countries.map((c) => v.countries.of(c)),
-      topics: doc.topics.map((t) => v.topics.of(t)),
+      // Each value once: counts are of documents.
+      parties: [...new Set(doc.parties.map((x) => v.parties.of(x.id)))],
+      countries: [...new Set(doc.countries.map((c) => v.countries.of(c)))],
+      topics: [...new Set(doc.topics.map((t) => v.topics.of(t)))],
     };
     this.facets.push(facets);
     this.ids.push([doc.id, n, doc.version, encodeDocFacets(facets)]);
