@@ -16,7 +16,7 @@
 export const FORMAT = 2;
 export const ROOT = `search/v${FORMAT}`;
 export const MANIFEST_KEY = `${ROOT}/manifest.json`;
-export const DOCS_PER_BATCH = 64;
+export const DOCS_PER_BATCH = 16;
 /** Best hits kept with each term: the first page of results for a one-word query. */
 export const HEADS_PER_TERM = 10;
 /** BM25 parameters. */
