@@ -146,6 +146,29 @@ describe('the search page', () => {
     await page.close();
   });
 
+  it('shows the eight most frequent values of a facet, and the others behind "more"', async () => {
+    const page = await open('/search/');
+    const years = await page.$$eval('#search-facets fieldset', (sets) => {
+      const set = sets.find((s) => s.querySelector('legend')?.textContent === 'Year');
+      return {
+        shown: set?.querySelectorAll(':scope > label').length,
+        more: set?.querySelector('details summary')?.textContent,
+        hidden: set?.querySelectorAll('details label').length,
+      };
+    });
+    expect(years).toEqual({ shown: 8, more: '7 more', hidden: 7 });
+    await page.click('#search-facets details summary');
+    await page.check('#search-facets details input[name="year"] >> nth=0');
+    await page.waitForFunction(() => new URLSearchParams(location.search).has('year'));
+    await page.waitForSelector('body[data-search-state="done"]');
+    // The chosen value now shows outside "more".
+    const chosen = await page.$$eval('#search-facets input[name="year"]:checked', (inputs) =>
+      inputs.map((i) => i.closest('details') === null),
+    );
+    expect(chosen).toEqual([true]);
+    await page.close();
+  });
+
   it('browses by filters alone, newest first, and finds Greek and Persian words in their own scripts', async () => {
     const page = await open('/search/?language=el');
     expect(await page.textContent('#search-status')).toBe('10 statements');

@@ -99,12 +99,20 @@ function resultItem(hit: Hit, terms: string[]): HTMLLIElement {
 
 function facetBox(facet: Facet, counts: FacetCount[], chosen: string[]): HTMLFieldSetElement {
   const box = el('fieldset', { className: 'facet' }, el('legend', {}, FACET_TITLES[facet]));
+  const option = (c: FacetCount) =>
+    el(
+      'label',
+      {},
+      el('input', { type: 'checkbox', name: facet, value: c.value, checked: chosen.includes(c.value) }),
+      ` ${labelOf(facet, c)} `,
+      el('span', { className: 'count' }, `(${c.count})`),
+    );
+  // The most frequent values, and the chosen ones; every other value one click away.
   const shown = counts.filter((c, i) => i < FACET_VALUES_SHOWN || chosen.includes(c.value));
   for (const v of chosen) if (!shown.some((c) => c.value === v)) shown.push({ value: v, label: v, count: 0 });
-  for (const c of shown) {
-    const input = el('input', { type: 'checkbox', name: facet, value: c.value, checked: chosen.includes(c.value) });
-    box.append(el('label', {}, input, ` ${labelOf(facet, c)} `, el('span', { className: 'count' }, `(${c.count})`)));
-  }
+  const rest = counts.filter((c) => !shown.includes(c));
+  box.append(...shown.map(option));
+  if (rest.length) box.append(el('details', {}, el('summary', {}, `${rest.length} more`), ...rest.map(option)));
   return box;
 }
 
