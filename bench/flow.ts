@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { queryStemmerFor } from '../shared/search/browser/query-stemmers.js';
-import { emptyFilters, SearchEngine } from '../shared/search/engine.js';
+import { emptyFilters } from '../shared/search/engine.js';
+import { httpEngine } from '../shared/search/store-search.js';
 import { issueKey, runCli, startPlatform } from '../tests/helpers/platform-process.js';
 import { pct, progress, round } from './stats.js';
 
@@ -67,10 +67,7 @@ export async function benchFlow(opts: FlowOptions) {
     for (let i = 0; i < LATENCY_N; i++) {
       const word = `latencyword${i}x`;
       // The search page's engine over HTTP, as a browser would query the site.
-      const engine = new SearchEngine(async (key) => {
-        const res = await fetch(`${platform.url}/${key}`);
-        return res.ok ? res.json() : undefined;
-      }, queryStemmerFor);
+      const engine = httpEngine(platform.url);
       const start = performance.now();
       const id = await submit(THROUGHPUT_N + i, word);
       const pending = new Set(['page', 'search', 'email']);

@@ -4,18 +4,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { compactSearchIndex } from '../../shared/consumers/index-search.js';
 import { awsBuckets, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
-import { MANIFEST_KEY, type Manifest } from '../../shared/search/format.js';
-import { compactionDue } from '../../shared/search/indexer.js';
+import { compactionDue, loadManifest } from '../../shared/search/indexer.js';
 
 const settings = readAwsSettings();
 const platform = { ...awsTable(settings), ...awsBuckets(settings) };
 const logger = new Logger({ serviceName: 'communique' });
 
 export async function handler(): Promise<{ compacted: boolean; deltaStatements: number }> {
-  const bytes = await platform.site.get(MANIFEST_KEY);
-  const manifest = bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest) : undefined;
-  const deltaStatements = manifest?.delta?.docs ?? 0;
-  if (!manifest || !compactionDue(manifest)) return { compacted: false, deltaStatements };
+  const manifest = await loadManifest(platform.site);
+  const deltaStatements = manifest.delta?.docs ?? 0;
+  if (!compactionDue(manifest)) return { compacted: false, deltaStatements };
   const started = Date.now();
   const update = await compactSearchIndex(platform);
   // 'unchanged': another run switched to a newer base first, and this one stood down.

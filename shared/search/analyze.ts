@@ -161,10 +161,6 @@ export function acronymTerm(word: Word): string {
   return `${word.folded}!`;
 }
 
-export function isAcronymTerm(term: string): boolean {
-  return term.endsWith('!');
-}
-
 /**
  * Calls `visit` with each index term of each word of a text and the word's offsets; returns how many
  * words there were. The indexer's fast path: a word's terms are worked out once per process and language
@@ -200,14 +196,6 @@ export function scanTerms(
     for (const t of terms) visit(t, m.index, m.index + raw.length);
   }
   return count;
-}
-
-/** The distinct terms of a text, in first-seen order (tests and simple uses). */
-export function termsOf(text: string, language: string, stemmerFor: StemmerFor): string[] {
-  const stem = stemmerFor(language);
-  const out = new Set<string>();
-  for (const w of words(text, language)) for (const t of indexTermsOf(w, stem)) out.add(t);
-  return [...out];
 }
 
 /** Scripts a query can be written in, and the language whose stemmer the page uses for each. */

@@ -4,7 +4,6 @@
 // Nothing from the index is trusted as markup: the page renders every string as text.
 import { MIN_STEM, queryLanguage, STEM_SLACK, type StemmerFor, suffixStemmed, termOf, type Word, words } from './analyze.js';
 import {
-  COUNTED,
   DOCS_PER_BATCH,
   type DocFacets,
   type DocRecord,
@@ -64,6 +63,10 @@ export interface Results {
 export type FetchJson = (key: string, immutable: boolean) => Promise<unknown>;
 
 const PREFIX_TERMS = 30;
+/** The facet of each of a term's counts, in format.ts's COUNTED order. */
+const COUNTED_AS: Facet[] = ['language', 'year', 'party', 'country', 'topic'];
+/** Where a segment's header lists each facet's values. */
+const VALUES_OF = { country: 'countries', language: 'languages', topic: 'topics', year: 'years' } as const;
 const DELTA = 2 ** 31;
 const ACRONYM_QUERY = /^\p{Lu}{2,6}$/u;
 const LETTERS = /^\p{L}+$/u;
@@ -191,8 +194,7 @@ export class SearchEngine {
 
   private async searchOnce(query: Query): Promise<Results> {
     const manifest = await this.manifest();
-    const empty: Results = { total: 0, hits: [], facets: { party: [], country: [], language: [], topic: [], year: [] }, terms: [] };
-    if (!manifest) return empty;
+    if (!manifest) return { total: 0, hits: [], facets: { party: [], country: [], language: [], topic: [], year: [] }, terms: [] };
     const segments: Segment[] = [];
     if (manifest.base) {
       const base = manifest.base;
@@ -224,8 +226,8 @@ export class SearchEngine {
       for (const t of [...plan.exact, ...(plan.acronym ? [plan.acronym] : [])]) keys.push(termsKey(segment.info.id, fileOf(bounds, t)));
       return [...new Set(keys)];
     };
-    for (const s of segments)
-      for (const plan of plans) for (const key of filesOf(s, plan)) if (!files.has(key)) files.set(key, this.immutable(key));
+    const planFiles = plans.map((plan) => segments.map((s) => filesOf(s, plan)));
+    for (const key of planFiles.flat(2)) if (!files.has(key)) files.set(key, this.immutable(key));
 
     // Per word: the matching terms' postings in each segment; a word's score for a document is its best term.
     const matchedTerms = new Set<string>();
@@ -237,7 +239,7 @@ export class SearchEngine {
     let postingsSeen = 0;
     const docsSeen = new Set<number>();
     const supersededSeen = new Set<number>();
-    for (const plan of plans) {
+    for (const [p, plan] of plans.entries()) {
       const entries: Array<{
         segment: Segment;
         term: string;
@@ -246,8 +248,8 @@ export class SearchEngine {
         counts: string;
         docs: TermsFile['docs'];
       }> = [];
-      for (const s of segments) {
-        for (const key of filesOf(s, plan)) {
+      for (const [i, s] of segments.entries()) {
+        for (const key of planFiles[p]?.[i] ?? []) {
           const file = await (files.get(key) as Promise<TermsFile>);
           for (const [term, postings, heads, counts] of file.terms) {
             if (term === plan.acronym || this.matches(plan, term))
@@ -324,28 +326,23 @@ export class SearchEngine {
       }
     }
 
-    const counts: Record<Facet, Map<string, number>> = {
-      party: new Map(),
-      country: new Map(),
-      language: new Map(),
-      topic: new Map(),
-      year: new Map(),
-    };
+    const counts = Object.fromEntries(FACETS.map((f) => [f, new Map<string, number>()])) as Record<Facet, Map<string, number>>;
     const labels = new Map<string, string>();
-    const valuesOf = (segment: Segment, f: DocFacets): Record<Facet, string[]> => {
+    /** A facet value by its number in a segment (a party's name is kept as its label). */
+    const valueName = (segment: Segment, facet: Facet, i: number): string => {
       const v = segment.header.values;
-      return {
-        party: f.parties.map((i) => {
-          const [id, name] = v.parties[i] ?? ['', ''];
-          labels.set(id, name);
-          return id;
-        }),
-        country: f.countries.map((i) => v.countries[i] ?? ''),
-        language: [v.languages[f.language] ?? ''],
-        topic: f.topics.map((i) => v.topics[i] ?? ''),
-        year: [v.years[f.year] ?? ''],
-      };
+      if (facet !== 'party') return v[VALUES_OF[facet]][i] ?? '';
+      const [id, name] = v.parties[i] ?? ['', ''];
+      labels.set(id, name);
+      return id;
     };
+    const valuesOf = (segment: Segment, f: DocFacets): Record<Facet, string[]> => ({
+      party: f.parties.map((i) => valueName(segment, 'party', i)),
+      country: f.countries.map((i) => valueName(segment, 'country', i)),
+      language: [valueName(segment, 'language', f.language)],
+      topic: f.topics.map((i) => valueName(segment, 'topic', i)),
+      year: [valueName(segment, 'year', f.year)],
+    });
     let hits: Array<[number, number]>;
     const everything = plans.length === 0 && !filtered;
     if (everything || (plans.length === 1 && !filtered && postingsSeen === docsSeen.size)) {
@@ -356,20 +353,10 @@ export class SearchEngine {
       const sources = everything ? segments.map((segment) => ({ segment, counts: segment.header.counts })) : chosenCounts;
       if (everything) for (const doc of superseded.keys()) supersededSeen.add(doc);
       for (const { segment, counts: encoded } of sources) {
-        const v = segment.header.values;
-        const decoded = decodeCounts(encoded);
-        COUNTED.forEach((counted, i) => {
-          for (const [value, n] of decoded[i] ?? []) {
-            let name: string;
-            let facet: Facet;
-            if (counted === 'parties') {
-              const [id, label] = v.parties[value] ?? ['', ''];
-              labels.set(id, label);
-              [facet, name] = ['party', id];
-            } else if (counted === 'countries') [facet, name] = ['country', v.countries[value] ?? ''];
-            else if (counted === 'language') [facet, name] = ['language', v.languages[value] ?? ''];
-            else if (counted === 'topics') [facet, name] = ['topic', v.topics[value] ?? ''];
-            else [facet, name] = ['year', v.years[value] ?? ''];
+        decodeCounts(encoded).forEach((values, i) => {
+          const facet = COUNTED_AS[i] as Facet;
+          for (const [value, n] of values) {
+            const name = valueName(segment, facet, value);
             counts[facet].set(name, (counts[facet].get(name) ?? 0) + n);
           }
         });
@@ -411,17 +398,14 @@ export class SearchEngine {
     // Records of hits that no fetched terms file carried (or carried without the summary they show) come
     // from the document batches.
     const missing = page.filter(([key]) => !records.has(key) || (!excerpts.get(key) && records.get(key)?.summary === undefined));
-    const batches = new Map<string, Promise<DocsFile>>();
-    for (const [key] of missing) {
+    // Requested all at once (the engine's cache shares a batch between hits), then read in order.
+    const batchOf = ([key]: [number, number]) => {
       const s = segmentOf(key);
-      const batchKey = docsKey(s.info.id, Math.floor((key - s.offset) / DOCS_PER_BATCH));
-      if (!batches.has(batchKey)) batches.set(batchKey, this.immutable<DocsFile>(batchKey));
-    }
-    for (const [key] of missing) {
-      const s = segmentOf(key);
-      const doc = key - s.offset;
-      const batch = await (batches.get(docsKey(s.info.id, Math.floor(doc / DOCS_PER_BATCH))) as Promise<DocsFile>);
-      const record = batch.docs[doc % DOCS_PER_BATCH];
+      return this.immutable<DocsFile>(docsKey(s.info.id, Math.floor((key - s.offset) / DOCS_PER_BATCH)));
+    };
+    const fetching = missing.map(batchOf);
+    for (const [i, [key]] of missing.entries()) {
+      const record = (await fetching[i])?.docs[(key - segmentOf(key).offset) % DOCS_PER_BATCH];
       if (record) records.set(key, record);
     }
 
@@ -439,41 +423,8 @@ export class SearchEngine {
         const record: DocRecord = { ...stored, summary: stored.summary ?? '', parties: stored.parties.map((i) => names[i]?.[1] ?? '') };
         return [{ record, excerpt: excerpts.get(key) ?? '', score }];
       }),
-      facets: {
-        party: facetList('party'),
-        country: facetList('country'),
-        language: facetList('language'),
-        topic: facetList('topic'),
-        year: facetList('year'),
-      },
+      facets: Object.fromEntries(FACETS.map((f) => [f, facetList(f)])) as Record<Facet, FacetCount[]>,
       terms: [...matchedTerms],
     };
   }
-}
-
-/**
- * The parts of a text to mark for a query: the words whose term (in the document's language, when the page
- * has its stemmer), folded form or CJK bigram the query matched, or that begin with a matched stem.
- */
-export function highlight(text: string, language: string, terms: string[], stemmerFor: StemmerFor): Array<{ text: string; mark: boolean }> {
-  const matched = new Set(terms.map((t) => (t.endsWith('!') ? t.slice(0, -1) : t)));
-  const stems = [...matched].filter((t) => t.length >= MIN_STEM);
-  const stem = stemmerFor(language);
-  const ranges: Array<[number, number]> = [];
-  for (const w of words(text, language)) {
-    const hit = matched.has(w.folded) || matched.has(termOf(w, stem)) || stems.some((t) => w.folded.startsWith(t));
-    if (!hit) continue;
-    const last = ranges[ranges.length - 1];
-    if (last && w.start <= last[1]) last[1] = Math.max(last[1], w.end);
-    else ranges.push([w.start, w.end]);
-  }
-  const out: Array<{ text: string; mark: boolean }> = [];
-  let at = 0;
-  for (const [from, to] of ranges) {
-    if (from > at) out.push({ text: text.slice(at, from), mark: false });
-    out.push({ text: text.slice(from, to), mark: true });
-    at = to;
-  }
-  if (at < text.length) out.push({ text: text.slice(at), mark: false });
-  return out;
 }

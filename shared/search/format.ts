@@ -154,6 +154,8 @@ export function idsKey(segment: string, n?: number): string {
   return `${ROOT}/${segment}/i${n ?? ''}.json`;
 }
 export const IDS_PER_FILE = 1024;
+/** An ids file's entry: statement id, document number, version, facet values (encodeDocFacets). */
+export type IdsEntry = [id: string, doc: number, version: number, facets: string];
 
 /** Which terms file of a segment holds a term: the last bound not after it. */
 export function fileOf(bounds: string[], term: string): number {

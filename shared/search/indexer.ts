@@ -8,7 +8,17 @@
 // manifest has finished by then), once the manifest that retires them is written.
 import { inParallel } from '../concurrency/in-parallel.js';
 import type { Locks, ObjectStore } from '../ports.js';
-import { FORMAT, idsKey, MANIFEST_KEY, type Manifest, ROOT, type SegmentHeader, type SegmentInfo } from './format.js';
+import {
+  FORMAT,
+  fileOf,
+  type IdsEntry,
+  idsKey,
+  MANIFEST_KEY,
+  type Manifest,
+  ROOT,
+  type SegmentHeader,
+  type SegmentInfo,
+} from './format.js';
 import { type IndexDoc, SegmentBuilder } from './segment-builder.js';
 import { indexStemmerFor } from './stemmers.js';
 
@@ -50,7 +60,7 @@ export function compactAt(baseDocs: number): number {
   return Math.min(100, Math.max(20, Math.floor(baseDocs * 0.02)));
 }
 
-export function emptyManifest(): Manifest {
+function emptyManifest(): Manifest {
   return { format: FORMAT, generation: 0, avgLength: 0, superseded: [], supersededFacets: [], retired: [] };
 }
 
@@ -67,21 +77,15 @@ async function baseEntries(
 ): Promise<Map<string, [number, number, string]>> {
   const found = new Map<string, [number, number, string]>();
   if (!base || ids.length === 0) return found;
+  // The ids files are sorted ranges of ids, found as terms files are: by their first entries.
   const firsts = (await readJson<string[]>(site, idsKey(base.id))) ?? [];
   const byFile = new Map<number, string[]>();
   for (const id of ids) {
-    let n = -1;
-    for (let lo = 0, hi = firsts.length - 1; lo <= hi; ) {
-      const mid = (lo + hi) >> 1;
-      if ((firsts[mid] as string) <= id) {
-        n = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (n >= 0) byFile.set(n, [...(byFile.get(n) ?? []), id]);
+    const n = fileOf(firsts, id);
+    byFile.set(n, [...(byFile.get(n) ?? []), id]);
   }
   await inParallel(byFile, WRITES_AT_ONCE, async ([n, wanted]) => {
-    const entries = (await readJson<Array<[string, number, number, string]>>(site, idsKey(base.id, n))) ?? [];
+    const entries = (await readJson<IdsEntry[]>(site, idsKey(base.id, n))) ?? [];
     const set = new Set(wanted);
     for (const [id, doc, version, facets] of entries) if (set.has(id)) found.set(id, [doc, version, facets]);
   });
@@ -151,6 +155,11 @@ function readManifest(current: { body: Uint8Array } | undefined): Manifest {
   return current ? (JSON.parse(Buffer.from(current.body).toString('utf8')) as Manifest) : emptyManifest();
 }
 
+/** The index's manifest as it is now (empty before anything was indexed), read without the lock. */
+export async function loadManifest(site: ObjectStore): Promise<Manifest> {
+  return readManifest(await site.read(MANIFEST_KEY));
+}
+
 /** The delta's statements (id -> version), in its document order: from its ids files (it is small). */
 async function deltaVersions(site: ObjectStore, manifest: Manifest): Promise<Map<string, number>> {
   const delta = manifest.delta;
@@ -161,8 +170,8 @@ async function deltaVersions(site: ObjectStore, manifest: Manifest): Promise<Map
     return body;
   };
   const firsts = await required<string[]>(idsKey(delta.id));
-  const entries: Array<[string, number, number, string]> = [];
-  for (let n = 0; n < firsts.length; n++) entries.push(...(await required<Array<[string, number, number, string]>>(idsKey(delta.id, n))));
+  const entries: IdsEntry[] = [];
+  for (let n = 0; n < firsts.length; n++) entries.push(...(await required<IdsEntry[]>(idsKey(delta.id, n))));
   entries.sort((a, b) => a[1] - b[1]);
   return new Map(entries.map(([id, , version]) => [id, version]));
 }
@@ -267,7 +276,7 @@ export async function compactIndex(site: ObjectStore, locks: Locks, source: Inde
 
 /** The base segment the index has now (read without the lock: a compaction notes where it began). */
 export async function currentBase(site: ObjectStore): Promise<string | undefined> {
-  return readManifest(await site.read(MANIFEST_KEY)).base?.id;
+  return (await loadManifest(site)).base?.id;
 }
 
 /**

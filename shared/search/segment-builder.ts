@@ -21,6 +21,7 @@ import {
   HEADS_PER_TERM,
   headerKey,
   IDS_PER_FILE,
+  type IdsEntry,
   IMPACT_LEVELS,
   idsKey,
   K1,
@@ -148,7 +149,7 @@ export class SegmentBuilder {
   private lengthSum = 0;
   private readonly records: StoredRecord[] = [];
   private readonly facets: DocFacets[] = [];
-  private readonly ids: Array<[string, number, number, string]> = [];
+  private readonly ids: IdsEntry[] = [];
   /** Per term: document numbers and weighted term frequencies (alternating), and candidate best hits. */
   private readonly terms = new Map<string, { raw: number[]; cands: Candidate[] }>();
   private readonly values = {
@@ -433,7 +434,7 @@ export class SegmentBuilder {
       const firsts: string[] = [];
       for (let from = 0; from < sorted.length; from += IDS_PER_FILE) {
         yield { key: idsKey(id, firsts.length), body: JSON.stringify(sorted.slice(from, from + IDS_PER_FILE)) };
-        firsts.push((sorted[from] as [string, number, number, string])[0]);
+        firsts.push((sorted[from] as IdsEntry)[0]);
       }
       yield { key: idsKey(id), body: JSON.stringify(firsts) };
     }

@@ -1,17 +1,8 @@
 // The search page's script: runs in the reader's browser against the static index, no server. The query
 // and the filters live in the URL (?q=…&language=el&year=2024), so a search can be shared and the back
 // button walks back through searches. Every string from the index is set as text, never as markup.
-import {
-  emptyFilters,
-  FACETS,
-  type Facet,
-  type FacetCount,
-  type Filters,
-  type Hit,
-  highlight,
-  type Results,
-  SearchEngine,
-} from '../engine.js';
+import { emptyFilters, FACETS, type Facet, type FacetCount, type Filters, type Hit, type Results, SearchEngine } from '../engine.js';
+import { highlight } from '../highlight.js';
 import { queryStemmerFor } from './query-stemmers.js';
 
 const PAGE = 10;
