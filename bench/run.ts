@@ -1,27 +1,27 @@
 // `npm run bench`: the local flow (submit throughput, submit-to-visible latency) and the Lambda bundles
 // (size, cold load). Prints the figures and writes them to bench/results/. Not a test: the numbers
 // depend on the machine, which the results record.
-// Options: --only=flow|bundles|backlog|import|archive|search --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=1500
+// Options: --only=flow|bundles|email|import|archive|search --submits=500 --concurrency=8 --latency=40 --runs=15 --subscribers=100000
 // --import=1000 --archive=1000,10000 --publishes=30 --search=1000,10000
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { benchArchive } from './archive.js';
-import { benchBacklog } from './backlog.js';
 import { benchBundles } from './bundles.js';
+import { benchEmail } from './email.js';
 import { benchFlow } from './flow.js';
 import { benchImport } from './import.js';
 import { benchSearch } from './search.js';
 import { round } from './stats.js';
 
 const Args = z.object({
-  only: z.enum(['flow', 'bundles', 'backlog', 'import', 'archive', 'search']).optional(),
+  only: z.enum(['flow', 'bundles', 'email', 'import', 'archive', 'search']).optional(),
   submits: z.coerce.number().int().positive().default(500),
   concurrency: z.coerce.number().int().positive().default(8),
   latency: z.coerce.number().int().positive().default(40),
   runs: z.coerce.number().int().positive().default(15),
-  subscribers: z.coerce.number().int().positive().default(1500),
+  subscribers: z.coerce.number().int().positive().default(100_000),
   import: z.coerce.number().int().positive().default(1000),
   archive: z
     .string()
@@ -47,7 +47,7 @@ async function main() {
     ...(args.only === undefined || args.only === 'flow'
       ? { flow: await benchFlow({ submits: args.submits, concurrency: args.concurrency, latencyProbes: args.latency }) }
       : {}),
-    ...(args.only === undefined || args.only === 'backlog' ? { backlog: await benchBacklog(args.subscribers) } : {}),
+    ...(args.only === undefined || args.only === 'email' ? { email: await benchEmail(args.subscribers) } : {}),
     ...(args.only === undefined || args.only === 'import' ? { import: await benchImport(args.import) } : {}),
     ...(args.only === undefined || args.only === 'archive' ? { archive: await benchArchive(args.archive, args.publishes) } : {}),
     ...(args.only === undefined || args.only === 'search' ? { search: await benchSearch(args.search, args.publishes) } : {}),

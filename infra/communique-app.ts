@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackName } from '../shared/deployment.js';
 import type { SiteFile } from '../shared/site/shell.js';
 import type { ResolvedConfig } from './config.js';
+import { SEND_JOB_WAIT_LIMIT } from './email-jobs.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { EmailStack } from './stacks/email-stack.js';
@@ -15,7 +16,12 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
   const env = config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const common = { config, ...(env ? { env } : {}), tags: { project: 'communique', stage: config.stage } };
   const data = new DataStack(app, stackName(config.stage, 'Data'), { ...common, description: 'Communiqué: table and content bucket' });
-  const api = new ApiStack(app, stackName(config.stage, 'Api'), { ...common, data, description: 'Communiqué: submissions API' });
+  const email = new EmailStack(app, stackName(config.stage, 'Email'), {
+    ...common,
+    data,
+    description: 'Communiqué: SES, feedback and send jobs',
+  });
+  const api = new ApiStack(app, stackName(config.stage, 'Api'), { ...common, data, email, description: 'Communiqué: submissions API' });
   const site = new SiteStack(app, stackName(config.stage, 'Site'), {
     ...common,
     data,
@@ -24,7 +30,6 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
     shell,
     description: 'Communiqué: site bucket and CloudFront',
   });
-  const email = new EmailStack(app, stackName(config.stage, 'Email'), { ...common, data, description: 'Communiqué: SES and feedback' });
   const pipeline = new PipelineStack(app, stackName(config.stage, 'Pipeline'), {
     ...common,
     data,
@@ -35,12 +40,30 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
   const ops = new OpsStack(app, stackName(config.stage, 'Ops'), {
     ...common,
     api,
-    functions: [api.function, pipeline.relay, ...pipeline.consumers.map((c) => c.function), email.suppressor.function],
+    functions: [
+      api.function,
+      pipeline.relay,
+      ...pipeline.consumers.map((c) => c.function),
+      pipeline.emailJobs.function,
+      pipeline.digests,
+      email.suppressor.function,
+    ],
     relay: { function: pipeline.relay, deadLetterQueue: pipeline.relayDeadLetters },
-    consumers: [...pipeline.consumers, email.suppressor],
+    consumers: [
+      ...pipeline.consumers,
+      // The Email stack's queue, worked by the Pipeline stack's email-jobs.
+      {
+        name: pipeline.emailJobs.name,
+        queue: email.jobs,
+        deadLetterQueue: email.jobsDeadLetters,
+        oldestMessageLimit: SEND_JOB_WAIT_LIMIT,
+      },
+      email.suppressor,
+    ],
     description: 'Communiqué: alarms',
   });
   api.addStackDependency(data);
+  api.addStackDependency(email);
   site.addStackDependency(api);
   email.addStackDependency(data);
   pipeline.addStackDependency(site);

@@ -9,6 +9,11 @@ export function isStage(value: unknown): value is Stage {
   return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
 }
 
+/** SES's sending rate out of the sandbox until AWS raises it (messages a second, for the account and region). */
+export const SES_DEFAULT_RATE = 14;
+/** The most email-jobs invocations that send at once (the event source's maximum concurrency). */
+export const EMAIL_SENDERS = 5;
+
 export const StageConfig = z
   .object({
     /** The AWS account and region to deploy to; default: the CLI's current credentials. */
@@ -35,6 +40,15 @@ export const StageConfig = z
     createSesIdentity: z.boolean().default(false),
     /** From: of subscription emails; must belong to sesIdentity. */
     mailFrom: z.string().min(3),
+    /**
+     * Messages a second each email-jobs invocation hands to SES. SES's rate is the account's, shared by up
+     * to EMAIL_SENDERS concurrent senders, so this is the account's rate divided by them (the default
+     * divides SES's default rate, rounded down, at least 1). Raise it when AWS raises the account's rate.
+     */
+    mailRatePerSecond: z
+      .number()
+      .positive()
+      .default(Math.max(1, Math.floor(SES_DEFAULT_RATE / EMAIL_SENDERS))),
     /** Who receives alarms; none means alarms go only to the alarm topic. */
     alarmEmail: z.email().optional(),
     logRetentionDays: z.number().int().positive().default(30),

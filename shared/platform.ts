@@ -1,9 +1,12 @@
 // The dependencies every entry point is built from: one set per runtime (runtime/local.ts, runtime/aws.ts).
 import type {
   Clock,
+  EmailJobQueue,
+  EmailStats,
   ListingRepository,
   Locks,
   Mailer,
+  MailingRepository,
   ObjectStore,
   PartyRepository,
   PressKeyRepository,
@@ -22,6 +25,10 @@ export interface PlatformConfig {
   originSecret?: string;
   /** Requests a minute the API takes per press key and per client address (defaults in functions/api/rate-limit.ts). */
   rateLimitsPerMinute?: { pressKey?: number; client?: number };
+  /** Messages a second each sending process hands to the mailer at most (SES: the account's rate over the senders). */
+  mailRatePerSecond?: number;
+  /** Recipients per send job (default RECIPIENTS_PER_JOB, at most MAX_RECIPIENTS_PER_JOB). */
+  recipientsPerJob?: number;
 }
 
 export interface Platform {
@@ -34,6 +41,11 @@ export interface Platform {
   listings: ListingRepository;
   subscribers: SubscriberRepository;
   ledger: SendLedger;
+  /** Fan-outs in progress: where each mailing's walk over the subscribers stands. */
+  mailings: MailingRepository;
+  /** Send jobs and the planner's continuations. */
+  emailJobs: EmailJobQueue;
+  emailStats: EmailStats;
   /** Canonical statements (blobs). */
   blobs: ObjectStore;
   /** The published static site. */

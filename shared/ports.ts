@@ -1,5 +1,6 @@
 // The ports: small interfaces the domain needs, each with an embedded (local) and an AWS adapter.
 import type { StatementEvent } from './domain/events.js';
+import type { EmailJob, Mailing } from './domain/mailing.js';
 import type { Party } from './domain/party.js';
 import type { PressKeyRecord } from './domain/press-key.js';
 import type { StatementSummary } from './domain/statement.js';
@@ -123,12 +124,25 @@ export interface ListingRepository {
 export type SendClaim = 'claimed' | 'pending' | 'sent';
 
 export interface SubscriberRepository {
-  /** Stores the subscriber under its id and claims its address; AddressTakenError when another subscriber holds it. */
+  /**
+   * Stores the subscriber under its id, claims its address, and files it under its buckets
+   * (subscriberBuckets: none once it is unsubscribed or unconfirmed); AddressTakenError when another
+   * subscriber holds the address.
+   */
   put(subscriber: Subscriber): Promise<void>;
+  /** put() for each; the embedded table commits them together (an import's group commit). */
+  putMany(subscribers: Subscriber[]): Promise<void>;
   get(id: string): Promise<Subscriber | undefined>;
+  /** Those of these ids that exist (a send job's recipients), in no particular order. */
+  getMany(ids: string[]): Promise<Subscriber[]>;
   /** The subscriber holding this address (compared lower-cased): ids are random, SES feedback has only addresses. */
   findByEmail(email: string): Promise<Subscriber | undefined>;
-  list(): Promise<Subscriber[]>;
+  /** One page of the subscribers filed under `bucket`, in id order: how a mailing finds its recipients. */
+  inBucket(bucket: string, page: { limit: number; cursor?: string }): Promise<Page<Subscriber>>;
+  /** One page of all subscribers, in id order (the CLI's listing). */
+  list(page: { limit: number; cursor?: string }): Promise<Page<Subscriber>>;
+  /** Forgets the subscriber, its address and its buckets; false when there was none. */
+  remove(id: string): Promise<boolean>;
 }
 
 /** Fixed-window request counting, shared by every process of the platform. */
@@ -137,13 +151,51 @@ export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
-/** The send ledger: at most one message per subscriber and statement version. */
+/**
+ * The send ledger: at most one message per subscriber and ledger key (mailing.ts ledgerKeyOf). A claim is
+ * a lease: a sender that dies or times out between claim and record leaves it to expire, and the next
+ * attempt takes it over, so no message is left unsent for good. Entries expire after the retry window.
+ */
 export interface SendLedger {
-  /** 'claimed' for the first caller; later callers learn whether the send finished. */
-  claim(statementId: string, version: number, subscriberId: string): Promise<SendClaim>;
-  markSent(statementId: string, version: number, subscriberId: string): Promise<void>;
-  /** Undoes a claim whose send failed, so that a retry may send. */
-  release(statementId: string, version: number, subscriberId: string): Promise<void>;
+  /**
+   * Claims each subscriber for `leaseMs`: 'claimed' when free or when an earlier claim's lease ran out;
+   * 'pending' while another live claim holds it; 'sent' once recorded.
+   */
+  claim(key: string, subscriberIds: string[], leaseMs: number): Promise<Map<string, SendClaim>>;
+  markSent(key: string, subscriberIds: string[]): Promise<void>;
+  /** Undoes claims whose send failed or did not happen, so that a retry may send at once. */
+  release(key: string, subscriberIds: string[]): Promise<void>;
+}
+
+/** Mailings in progress (domain/mailing.ts): one walker at a time per mailing, by lease. */
+export interface MailingRepository {
+  /** Stores the mailing unless one with its id exists; false then. */
+  create(mailing: Mailing): Promise<boolean>;
+  get(id: string): Promise<Mailing | undefined>;
+  /** Takes the walk's lease until `until` (epoch ms) unless another holder's lease is live; the mailing then. */
+  acquire(id: string, holder: string, until: number): Promise<Mailing | undefined>;
+  /** Stores the walk's progress and renews the lease, only while `holder` holds it; false otherwise. */
+  advance(mailing: Mailing, holder: string, until: number): Promise<boolean>;
+  release(id: string, holder: string): Promise<void>;
+}
+
+/** Where the planner leaves send jobs (and its own continuation): an SQS queue, a queue table locally. */
+export interface EmailJobQueue {
+  /** `delaySeconds` (at most 900, as SQS allows): the jobs become visible only then. */
+  enqueue(jobs: EmailJob[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface EmailCounts {
+  sent: number;
+  bounces: number;
+  complaints: number;
+}
+
+/** Daily counters of what the platform mailed and what came back, for `email stats`. */
+export interface EmailStats {
+  add(day: string, counts: Partial<EmailCounts>): Promise<void>;
+  /** The days from `fromDay` (YYYY-MM-DD) on, oldest first. */
+  since(fromDay: string): Promise<Array<EmailCounts & { day: string }>>;
 }
 
 export interface OutgoingEmail {
@@ -157,7 +209,10 @@ export interface OutgoingEmail {
 export interface Mailer {
   /** True when sending the same messageKey twice delivers once (files); false for SES. */
   readonly deliversIdempotently: boolean;
+  /** ThrottledError when the provider still refuses after its retries: stop, and try again later. */
   send(message: OutgoingEmail): Promise<void>;
+  /** For a mailer whose sends become durable together: what send() handed over is delivered once this resolves. */
+  flush?(): Promise<void>;
 }
 
 /** Publishes an event to every consumer: the AWS relay's far side (SNS). Locally the relay moves outbox rows into the queue tables itself. */

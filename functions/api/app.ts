@@ -9,6 +9,7 @@ import { declaredBodyLimit, MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { originGuard } from './origin-guard.js';
 import { problemFor } from './problem.js';
 import { clientIp, DEFAULT_RATE_LIMITS, type RateLimits, rateLimit } from './rate-limit.js';
+import { addSubscriptionRoutes, DEFAULT_SUBSCRIBE_LIMITS, type SubscribeLimits } from './subscriptions.js';
 import { addUnsubscribeRoutes } from './unsubscribe.js';
 
 export { MAX_BODY_BYTES };
@@ -16,6 +17,8 @@ export { MAX_BODY_BYTES };
 export interface AppOptions {
   /** Defaults: DEFAULT_RATE_LIMITS. */
   rateLimits?: Partial<RateLimits>;
+  /** Defaults: DEFAULT_SUBSCRIBE_LIMITS. */
+  subscribeLimits?: Partial<SubscribeLimits>;
 }
 
 /** Every path a router serves answers the methods it does not serve with 405 and Allow: call after its routes. */
@@ -96,6 +99,7 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
   });
 
   addUnsubscribeRoutes(v1, p, perClient);
+  addSubscriptionRoutes(v1, p, perClient, { ...DEFAULT_SUBSCRIBE_LIMITS, ...options.subscribeLimits });
   refuseOtherMethods(v1);
 
   app.route('/v1', v1);

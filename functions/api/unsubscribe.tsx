@@ -1,13 +1,11 @@
 // Unsubscribing: RFC 8058 one-click POSTs from mail providers, and a confirmation page for readers.
 import type { Hono, MiddlewareHandler } from 'hono';
-import type { Child } from 'hono/jsx';
 import { parseUnsubscribeToken, UNSUBSCRIBE_TOKEN, unsubscribeSecretMatches } from '../../shared/domain/subscriber.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/site/security-headers.js';
-import { Layout, renderDocument } from '../../shared/site/templates/layout.js';
 import type { AuthEnv } from './auth.js';
 import { readBodyText } from './body.js';
+import { PAGE_HEADERS, page } from './pages.js';
 
 /**
  * Where tokens travel. The link in an email's body carries the token in the fragment
@@ -27,25 +25,8 @@ if (field && /${UNSUBSCRIBE_TOKEN.source}/.test(token)) {
 }
 `;
 
-const PAGE_HEADERS = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  // A token in this page's address must not travel on in a Referer.
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
 /** Form fields are a few hundred bytes; nothing larger is read. */
 const MAX_FORM_BYTES = 4096;
-
-function page(title: string, children: Child, scripts: string[] = []): Promise<string> {
-  return renderDocument(
-    <Layout title={title} lang="en" dir="ltr" scripts={scripts}>
-      <h1>{title}</h1>
-      {children}
-    </Layout>,
-  );
-}
 
 /** The token of a POST: the query (one-click, header links), else the form field of the confirmation page. */
 async function postedToken(req: Request, query: string | undefined): Promise<string> {

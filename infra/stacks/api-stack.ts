@@ -10,18 +10,38 @@ import type { Construct } from 'constructs';
 import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import type { DataStack } from './data-stack.js';
-import { functionLogs, grantObjects, grantTable, grantTableOnLeadingKeys, logRetention, STATEMENT_OBJECTS, TABLE_READ } from './grants.js';
+import type { EmailStack } from './email-stack.js';
+import {
+  functionLogs,
+  grantObjects,
+  grantSendMessages,
+  grantTable,
+  grantTableOnLeadingKeys,
+  logRetention,
+  STATEMENT_OBJECTS,
+  TABLE_READ,
+} from './grants.js';
 
 /**
  * The items the API writes: statements (their rows, party and storing-order links, their places in the
  * listings; signatures update them), the listings' counters and entries, idempotency records, rate
- * windows, and subscribers with their address claims (unsubscribe).
+ * windows, and subscribers with their address claims and the bucket entries mailings read them by.
  */
-export const API_ITEMS = ['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*'];
+export const API_ITEMS = ['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*'];
+/**
+ * What the API deletes: a subscriber's bucket entries once it leaves a bucket (unsubscribing leaves them
+ * all), and its address claim when its address changes.
+ */
+export const API_DELETED_ITEMS = ['SUBIDX#*', 'SUBEMAIL#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
   data: DataStack;
+  /**
+   * Its queue of send jobs: the API mails nothing itself; it enqueues confirmation requests, which email-jobs
+   * composes (with the site's URL, which this stack, deployed before the site's, cannot know) and sends.
+   */
+  email: EmailStack;
 }
 
 export class ApiStack extends Stack {
@@ -34,7 +54,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, data } = props;
+    const { config, data, email } = props;
     this.originSecret = new Secret(this, 'OriginSecret', {
       description: 'Proves that a request to the submissions API came through CloudFront (header x-origin-verify).',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
@@ -53,6 +73,7 @@ export class ApiStack extends Stack {
         // The site's origin, for images in statements; without a custom domain it is the distribution's,
         // known only to the Site stack (which depends on this one), so images are then relative paths only.
         ...(config.domainName ? { SITE_URL: `https://${config.domainName}` } : {}),
+        EMAIL_JOBS_QUEUE_URL: email.jobs.queueUrl,
         // A dynamic reference ({{resolve:secretsmanager:…}}): the value never appears in the template.
         ORIGIN_SECRET: this.originSecret.secretValue.unsafeUnwrap(),
       },
@@ -64,6 +85,8 @@ export class ApiStack extends Stack {
       ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       API_ITEMS,
     );
+    grantTableOnLeadingKeys(this.function.role, data.table, ['dynamodb:DeleteItem'], API_DELETED_ITEMS);
+    grantSendMessages(this.function.role, email.jobs);
     grantObjects(this.function.role, config, 'content', ['statements/*'], ['s3:GetObject', 's3:PutObject'], STATEMENT_OBJECTS);
 
     this.api = new HttpApi(this, 'HttpApi', {

@@ -1,5 +1,6 @@
 // Email: the SES sender identity (imported, or created with its DKIM records shown) and configuration
-// set; bounces and complaints feed suppress-addresses.
+// set; bounces and complaints feed suppress-addresses; the queue of send jobs (EmailJobs), here because the
+// API, deployed before the Pipeline stack whose email-jobs function works it, sends to it too.
 import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
@@ -11,10 +12,13 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import type { Construct } from 'constructs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { bucketName, mailFromAddress, type ResolvedConfig } from '../config.js';
 import { EncryptedTopic } from '../constructs/encrypted-topic.js';
+import { createWorkQueue } from '../constructs/job-queue-consumer.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
+import { EMAIL_JOBS_TIMEOUT } from '../email-jobs.js';
 import type { DataStack } from './data-stack.js';
 import { functionLogs, grantTable, grantTableOnLeadingKeys, TABLE_READ } from './grants.js';
 
@@ -32,6 +36,12 @@ export class EmailStack extends Stack {
   /** The bare address of mailFrom: the only From: the senders may use. */
   readonly senderAddress: string;
   readonly suppressor: QueueConsumer;
+  /**
+   * The queue of send jobs: confirmation requests (the API), mailings planned (send-emails, digests) and the
+   * rest of a job cut short (email-jobs itself), worked through by email-jobs in the Pipeline stack.
+   */
+  readonly jobs: Queue;
+  readonly jobsDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: EmailStackProps) {
     super(scope, id, props);
@@ -62,7 +72,27 @@ export class EmailStack extends Stack {
       logs: functionLogs(config),
     });
     grantTable(this.suppressor.function.role, data.table, TABLE_READ);
-    grantTableOnLeadingKeys(this.suppressor.function.role, data.table, ['dynamodb:PutItem'], ['SUB#*', 'SUBEMAIL#*']);
+    // A suppressed subscriber is unsubscribed: its item and address claim rewritten, its bucket entries
+    // deleted, the day's count of suppressions raised.
+    grantTableOnLeadingKeys(
+      this.suppressor.function.role,
+      data.table,
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*', 'EMAILSTATS'],
+    );
+
+    const jobs = createWorkQueue(new Construct(this, 'EmailJobs'), EMAIL_JOBS_TIMEOUT);
+    this.jobs = jobs.queue;
+    this.jobsDeadLetters = jobs.deadLetterQueue;
+    new CfnOutput(this, 'EmailJobsQueueUrl', {
+      value: this.jobs.queueUrl,
+      description: 'The queue of send jobs (email-jobs): what it holds is mail still to send.',
+    });
+    new CfnOutput(this, 'EmailJobsDeadLetterQueueName', {
+      value: this.jobsDeadLetters.queueName,
+      description:
+        'Send jobs that failed five times: redrive them to EmailJobsQueueUrl once the cause is fixed (the send ledger keeps anyone from being mailed twice).',
+    });
   }
 
   /**

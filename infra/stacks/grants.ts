@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bucketArn, nagObjectResource, type ResolvedConfig, removalPolicy } from '../config.js';
 import type { FunctionLogs } from '../constructs/app-function.js';
@@ -29,6 +30,14 @@ export function grantTableOnLeadingKeys(grantee: IGrantable, table: ITableV2, ac
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
     }),
   );
+}
+
+/**
+ * Sending to one queue (SendMessageBatch included). Written out: grantSendMessages adds GetQueueAttributes
+ * and GetQueueUrl, which no sender calls (the queue's URL is in its environment).
+ */
+export function grantSendMessages(grantee: IGrantable, queue: IQueue): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
 }
 
 /**

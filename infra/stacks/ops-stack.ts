@@ -17,6 +17,8 @@ export interface WatchedQueues {
   name: string;
   queue: IQueue;
   deadLetterQueue: IQueue;
+  /** How long a message may wait before its age alarms; default OLDEST_MESSAGE_LIMIT. */
+  oldestMessageLimit?: Duration;
 }
 
 export interface OpsStackProps extends StackProps {
@@ -79,7 +81,7 @@ export class OpsStack extends Stack {
         'yet published. Records older than 24 h expire; if any did, re-emit them with ' +
         `\`npm run cli -- --target aws --stage ${config.stage} republish --since <ISO time>\`.`,
     );
-    for (const { name, queue, deadLetterQueue } of props.consumers) {
+    for (const { name, queue, deadLetterQueue, oldestMessageLimit = OLDEST_MESSAGE_LIMIT } of props.consumers) {
       alarm(
         `${name}-dlq-depth`,
         deadLetterQueue.metricApproximateNumberOfMessagesVisible(maxOver(1)),
@@ -90,8 +92,8 @@ export class OpsStack extends Stack {
       alarm(
         `${name}-oldest-message`,
         queue.metricApproximateAgeOfOldestMessage(maxOver(5)),
-        OLDEST_MESSAGE_LIMIT.toSeconds(),
-        `A message has waited ${OLDEST_MESSAGE_LIMIT.toMinutes()}+ minutes in the queue of ${name}: it is failing and retrying, ` +
+        oldestMessageLimit.toSeconds(),
+        `A message has waited ${oldestMessageLimit.toMinutes()}+ minutes in the queue of ${name}: it is failing and retrying, ` +
           'or cannot keep up. Look at its errors and throttles.',
       );
     }

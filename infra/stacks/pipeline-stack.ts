@@ -1,24 +1,30 @@
-// Pipeline: the outbox relay (table stream -> SNS), the three consumers, each on its own queue, and the
-// scheduled compaction of the search index.
+// Pipeline: the outbox relay (table stream -> SNS), the three consumers, each on its own queue, the
+// scheduled compaction of the search index, and the mail: send-emails and the hourly digests plan mailings
+// as jobs on the Email stack's queue of send jobs, which email-jobs works through.
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { ScheduleExpression, Schedule as SchedulerSchedule } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { bucketName, type ResolvedConfig } from '../config.js';
+import { bucketName, EMAIL_SENDERS, type ResolvedConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { EncryptedTopic } from '../constructs/encrypted-topic.js';
+import { JobQueueConsumer } from '../constructs/job-queue-consumer.js';
 import { QueueConsumer } from '../constructs/queue-consumer.js';
+import { EMAIL_JOBS_TIMEOUT } from '../email-jobs.js';
 import type { DataStack } from './data-stack.js';
 import type { EmailStack } from './email-stack.js';
 import {
   functionLogs,
   grantList,
   grantObjects,
+  grantSendMessages,
   grantTable,
   grantTableOnLeadingKeys,
   LOCK_ACTIONS,
@@ -45,6 +51,9 @@ export class PipelineStack extends Stack {
   readonly relayDeadLetters: Queue;
   readonly consumers: QueueConsumer[];
   readonly compactor: AppFunction;
+  /** The function that sends the jobs of the Email stack's queue. */
+  readonly emailJobs: JobQueueConsumer;
+  readonly digests: AppFunction;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -118,8 +127,10 @@ export class PipelineStack extends Stack {
     // One index, one lock: its records run one after another (the handler), and two invocations (the least
     // SQS allows) keep the lock busy without a queue of waiters that could outlast the function's timeout.
     const index = consumer('index-search', 2);
-    // SES accepts a fixed rate per second (14 by default out of the sandbox); beyond it sends throttle.
-    const send = consumer('send-emails', 5, { SES_CONFIGURATION_SET: email.configurationSet.configurationSetName });
+    this.emailJobs = this.emailSenders(props, common);
+    const jobs = email.jobs;
+    // Plans a statement's mailing: it enqueues send jobs and sends nothing itself.
+    const send = consumer('send-emails', 5, { EMAIL_JOBS_QUEUE_URL: jobs.queueUrl });
     this.consumers = [render, index, send];
 
     for (const c of this.consumers) {
@@ -171,12 +182,74 @@ export class PipelineStack extends Stack {
     // the later one to switch stands down).
     this.compactor.fn.configureAsyncInvoke({ retryAttempts: 0 });
 
-    grantTableOnLeadingKeys(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['SENT#*']);
-    email.grantSend(send.function.role);
+    grantTableOnLeadingKeys(send.function.role, data.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['MAILING#*']);
+    grantSendMessages(send.function.role, jobs);
+
+    // Each hour, starts the mailing of every digest period that has ended (once per period) and enqueues its jobs.
+    this.digests = new AppFunction(this, 'Digests', {
+      name: 'digests',
+      logs,
+      environment: { ...common, EMAIL_JOBS_QUEUE_URL: jobs.queueUrl },
+      timeout: Duration.seconds(60),
+    });
+    grantTable(this.digests.role, data.table, TABLE_READ);
+    grantTableOnLeadingKeys(this.digests.role, data.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], ['MAILING#*']);
+    grantSendMessages(this.digests.role, jobs);
+    new SchedulerSchedule(this, 'DigestsSchedule', {
+      description: 'Communiqué: start the mailing of digest periods that have ended',
+      schedule: ScheduleExpression.rate(Duration.hours(1)),
+      // Retries of the invocation's delivery only; an hour late it is superseded by the next one (the function
+      // starts every ended period, however many were missed).
+      target: new LambdaInvoke(this.digests.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+    });
+    // LambdaInvoke gives the schedule's role (the CDK's, with confused-deputy conditions) grantInvoke, which adds arn:*.
+    const digestsFunction = this.getLogicalId(this.digests.fn.node.defaultChild as CfnFunction);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${digestsFunction}.Arn>:*]`,
+      reason:
+        "The schedule's role may invoke the digests function only; grantInvoke adds its versions and aliases (arn:*), of which it has none.",
+    });
 
     new CfnOutput(this, 'StatementEventsTopicArn', {
       value: this.topic.topicArn,
       description: 'Where `npm run cli -- --target aws --stage <stage> republish` re-emits statement events.',
     });
+  }
+
+  /**
+   * email-jobs: sends one job (a confirmation request, or a slice of a mailing's recipients) at
+   * MAIL_RATE_PER_SECOND and re-enqueues what is left of it on its queue, the Email stack's. At most
+   * EMAIL_SENDERS at once: SES's rate is the account's, shared by them.
+   */
+  private emailSenders(props: PipelineStackProps, common: Record<string, string>): JobQueueConsumer {
+    const { config, data, email } = props;
+    const jobs = new JobQueueConsumer(this, 'email-jobs', {
+      name: 'email-jobs',
+      queue: email.jobs,
+      environment: {
+        ...common,
+        EMAIL_JOBS_QUEUE_URL: email.jobs.queueUrl,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        MAIL_RATE_PER_SECOND: String(config.mailRatePerSecond),
+      },
+      logs: functionLogs(config),
+      // The queue, made in the Email stack, hides a received job six times this.
+      timeout: EMAIL_JOBS_TIMEOUT,
+      batchSize: 5,
+      maxConcurrency: EMAIL_SENDERS,
+    });
+    const role = jobs.function.role;
+    grantSendMessages(role, email.jobs);
+    grantTable(role, data.table, TABLE_READ);
+    grantObjects(role, config, 'content', ['statements/*'], ['s3:GetObject'], STATEMENT_OBJECTS);
+    // The send ledger, the mailing's progress and the daily counts.
+    grantTableOnLeadingKeys(
+      role,
+      data.table,
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ['SENT#*', 'MAILING#*', 'EMAILSTATS'],
+    );
+    email.grantSend(role);
+    return jobs;
   }
 }

@@ -13,3 +13,16 @@ export function decodeCursor(cursor: string): string {
   }
   return key;
 }
+
+/** Cursors over records in id order (subscribers): the last id seen. */
+export function encodeIdCursor(id: string): string {
+  return Buffer.from(`id:${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeIdCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^id:[0-9a-z]{1,64}$/.test(text)) {
+    throw new ValidationError('The cursor is not one this platform gave out.', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+  return text.slice(3);
+}

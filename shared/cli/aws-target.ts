@@ -4,7 +4,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoPartyRepository, DynamoPressKeyRepository, DynamoSubscriberRepository } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoPartyRepository, DynamoPressKeyRepository } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoEmailStats, DynamoSubscriberRepository } from '../adapters/aws/dynamo-email.js';
 import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SnsEventPublisher } from '../adapters/aws/sns-publisher.js';
@@ -74,6 +75,7 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
     parties: new DynamoPartyRepository(table),
     keys: new DynamoPressKeyRepository(table),
     subscribers: new DynamoSubscriberRepository(table),
+    emailStats: new DynamoEmailStats(table),
     statements,
   };
   const s3 = clients.s3 ?? new S3Client({});

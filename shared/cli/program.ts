@@ -1,31 +1,23 @@
-// The CLI's commands (commander): parties, press keys, subscribers and dead letters.
+// The CLI's commands (commander): parties, press keys, subscribers, email, dead letters, archives.
 import { Command, CommanderError, Option } from 'commander';
 import * as z from 'zod';
 import { CONSUMERS } from '../domain/events.js';
 import { Party } from '../domain/party.js';
 import { issuePressKey } from '../domain/press-key.js';
-import { SubscriberInput, saveSubscription } from '../domain/subscriber.js';
-import { fieldIssues } from '../errors.js';
 import { republishStatements } from '../services/republish.js';
 import type { AwsCliClients } from './aws-target.js';
+import { parseOrExplain, type WithTarget } from './commands.js';
+import { addEmailCommands } from './email-commands.js';
 import { IncompleteImportError, importArchive } from './import-archive.js';
 import { startProgress } from './progress.js';
-import { type CliTarget, openTarget, UsageError } from './targets.js';
-
-function parseOrExplain<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = z.safeParse(schema, value);
-  if (!r.success) {
-    const issue = fieldIssues(r.error.issues)[0];
-    throw new UsageError(`invalid ${what}${issue?.path ? ` (${issue.path})` : ''}: ${issue?.message}`);
-  }
-  return r.data;
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { addSubscriberCommands } from './subscriber-commands.js';
+import { openTarget, UsageError } from './targets.js';
 
 export function buildCli(out: (line: string) => void = console.log, aws?: AwsCliClients): Command {
   const program = new Command('communique')
-    .description('Operate a Communiqué platform: parties, press keys, subscribers, dead letters, republishing and importing archives.')
+    .description(
+      'Operate a Communiqué platform: parties, press keys, subscribers, email, dead letters, republishing and importing archives.',
+    )
     .addOption(
       new Option('--target <target>', 'the platform to act on: the local one under DATA_DIR, or a deployed stage')
         .choices(['local', 'aws'])
@@ -34,8 +26,7 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
     .option('--stage <stage>', 'with --target aws: the deployed stage (dev, prod)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  /** Opens the chosen platform for one command, and closes it however the command ends. */
-  const withTarget = async (use: (t: CliTarget) => Promise<void>): Promise<void> => {
+  const withTarget: WithTarget = async (use) => {
     const t = await openTarget({ ...program.opts(), ...(aws ? { aws } : {}) });
     try {
       await use(t);
@@ -110,37 +101,8 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
       });
     });
 
-  const subscribers = program.command('subscribers').description('email subscribers');
-  subscribers
-    .command('add')
-    .description('add a confirmed subscriber (or replace the filters of an existing address)')
-    .requiredOption('--email <address>', 'the address')
-    .option('--party <id>', 'only statements signed by this party (repeatable)', collect)
-    .option('--language <tag>', 'only statements in this language (repeatable)', collect)
-    .action(async (o: { email: string; party?: string[]; language?: string[] }) => {
-      const input = parseOrExplain(SubscriberInput, { email: o.email, parties: o.party ?? [], languages: o.language ?? [] }, 'subscriber');
-      await withTarget(async (t) => {
-        for (const p of input.parties) {
-          if (!(await t.platform.parties.get(p))) throw new UsageError(`no party "${p}"; see \`parties list\``);
-        }
-        const subscriber = await saveSubscription(t.platform.subscribers, input, t.platform.clock.now());
-        out(
-          `subscriber ${subscriber.id} <${input.email}>: parties ${input.parties.join(',') || 'all'}; languages ${input.languages.join(',') || 'all'}`,
-        );
-      });
-    });
-  subscribers
-    .command('list')
-    .description('list subscribers')
-    .action(async () => {
-      await withTarget(async (t) => {
-        for (const s of await t.platform.subscribers.list()) {
-          out(
-            `${s.id}\t${s.email}\t${s.parties.join(',') || '*'}\t${s.languages.join(',') || '*'}${s.unsubscribedAt ? '\tunsubscribed' : ''}`,
-          );
-        }
-      });
-    });
+  addSubscriberCommands(program, out, withTarget);
+  addEmailCommands(program, out, withTarget);
 
   const dlq = program.command('dlq').description('dead letters: events a consumer failed on too often');
   const queueOption = () => new Option('--queue <name>', 'one consumer queue').choices([...CONSUMERS]);

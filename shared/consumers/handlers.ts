@@ -1,6 +1,9 @@
 // The consumers by name: each takes one event and is safe to run again with the same event.
+
+import { EMAIL_JOBS_QUEUE } from '../adapters/local/sqlite-email.js';
 import type { ConsumerName, StatementEvent } from '../domain/events.js';
 import type { Platform } from '../platform.js';
+import { handleEmailJob } from './email-jobs.js';
 import { indexSearch, indexSearchOf } from './index-search.js';
 import { renderPages, renderPagesOf } from './render-pages.js';
 import { sendEmails } from './send-emails.js';
@@ -25,4 +28,12 @@ export function consumerBatches(p: Platform): Partial<Record<ConsumerName, { siz
     'render-pages': { size: 500, handler: (events) => renderPagesOf(p, events) },
     'index-search': { size: 200, handler: (events) => indexSearchOf(p, events) },
   };
+}
+
+/** The embedded platform's queue of email jobs (SQS on AWS): the planner's continuations and the send jobs. */
+export function emailJobQueues(
+  p: Platform,
+  concurrency: number,
+): Record<string, { concurrency: number; handler: (job: unknown) => Promise<unknown> }> {
+  return { [EMAIL_JOBS_QUEUE]: { concurrency, handler: (job) => handleEmailJob(p, job) } };
 }

@@ -1,38 +1,67 @@
-// Email subscribers and the filters that decide which statements reach them.
+// Email subscribers: their choices, double opt-in, the buckets they are found by, and who wants a statement.
 import { AddressTakenError } from '../errors.js';
 import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
 import { canonicalLanguage } from './language.js';
-import { PartyId } from './party.js';
+import { CountryCode, PartyId } from './party.js';
 import * as z from './schema.js';
 import { type StatementSummary, signatories } from './statement.js';
 
-export const SubscriberInput = z.object({
-  email: z.pipe(
-    z.email().check(z.maxLength(254)),
-    z.transform((e) => e.toLowerCase()),
-  ),
-  parties: z._default(z.array(PartyId), []),
-  languages: z.pipe(
-    z._default(z.array(z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag'))), []),
-    z.transform((tags) => tags.map((t) => canonicalLanguage(t) as string)),
-  ),
+export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+const Topic = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,47}$/u, 'a topic is a short slug of letters, digits and hyphens'),
+  );
+const LanguageTag = z.pipe(
+  z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag')),
+  z.transform((t) => canonicalLanguage(t) as string),
+);
+/** At most this many values per choice: a reader follows a few parties, not the whole platform. */
+const MAX_CHOICES = 50;
+const choice = (item: z.ZodMiniType<string, string>) =>
+  z.pipe(
+    z._default(z.array(item).check(z.maxLength(MAX_CHOICES)), []),
+    z.transform((values: string[]): string[] => [...new Set(values)]),
+  );
+
+/** What a reader wants: any combination of parties, countries, languages and topics (empty = all), and how often. */
+export const SubscriptionChoices = z.object({
+  parties: choice(PartyId),
+  countries: choice(z.pipe(z.string().check(z.trim(), z.toUpperCase()), CountryCode)),
+  languages: choice(LanguageTag),
+  topics: choice(Topic),
+  frequency: z._default(z.enum(FREQUENCIES), 'immediate'),
 });
+export type SubscriptionChoices = z.output<typeof SubscriptionChoices>;
+
+export const EmailAddress = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e) => e.toLowerCase()),
+);
+
+export const SubscriberInput = z.extend(SubscriptionChoices, { email: EmailAddress });
 export type SubscriberInput = z.input<typeof SubscriberInput>;
 
-export interface Subscriber {
+export interface Subscriber extends SubscriptionChoices {
   /** Random (see newSubscriberId); the repository finds a subscriber by address with findByEmail. */
   id: string;
   email: string;
-  /** Empty means every party; likewise languages. */
-  parties: string[];
-  languages: string[];
-  /** Kept in clear: every message carries it in its unsubscribe link, and it unlocks nothing else. */
+  /**
+   * Kept in clear: every message carries it in its unsubscribe link, and it keys the signatures of the
+   * subscriber's confirmation and preferences links (signedLink), so it unlocks nothing else.
+   */
   unsubscribeSecret: string;
   createdAt: string;
   /** When the current subscription began: statements published before it are not sent, even when a
    * backlog delivers them later. Moves forward when an unsubscribed address subscribes again. */
   subscribedAt: string;
+  /** Double opt-in: absent until the reader follows the confirmation link; nothing is sent before. */
+  confirmedAt?: string;
   unsubscribedAt?: string;
   /** Set when mail stopped because of SES feedback rather than the reader's click. */
   suppressedFor?: 'bounce' | 'complaint';
@@ -43,15 +72,131 @@ export function newSubscriberId(): string {
   return randomToken(15);
 }
 
-export function newSubscriber(input: z.output<typeof SubscriberInput>, now: Date): Subscriber {
+/** A subscriber as stored by any version: those stored before choices and opt-in were operators' adds, confirmed. */
+export function normaliseSubscriber(stored: Partial<Subscriber> & Pick<Subscriber, 'id' | 'email'>): Subscriber {
+  const legacy = stored.frequency === undefined;
+  const s = {
+    parties: [],
+    countries: [],
+    languages: [],
+    topics: [],
+    frequency: 'immediate',
+    ...stored,
+  } as Subscriber;
+  return legacy && !s.confirmedAt ? { ...s, confirmedAt: s.subscribedAt } : s;
+}
+
+const NO_CHOICES: SubscriptionChoices = { parties: [], countries: [], languages: [], topics: [], frequency: 'immediate' };
+
+/**
+ * A new subscriber (choices left out take everything, immediately); `confirmed` for an operator's add or
+ * import, otherwise awaiting the reader's confirmation.
+ */
+export function newSubscriber(input: { email: string } & Partial<SubscriptionChoices>, now: Date, confirmed = true): Subscriber {
   const at = now.toISOString();
-  return { id: newSubscriberId(), ...input, unsubscribeSecret: randomToken(20), createdAt: at, subscribedAt: at };
+  return {
+    id: newSubscriberId(),
+    ...NO_CHOICES,
+    ...input,
+    unsubscribeSecret: randomToken(20),
+    createdAt: at,
+    subscribedAt: at,
+    ...(confirmed ? { confirmedAt: at } : {}),
+  };
 }
 
 /** The same address subscribing again keeps its id and secret; a lapsed subscription starts anew. */
-export function resubscribe(existing: Subscriber, input: z.output<typeof SubscriberInput>, now: Date): Subscriber {
-  const { unsubscribedAt, suppressedFor, ...rest } = existing;
-  return { ...rest, ...input, subscribedAt: unsubscribedAt ? now.toISOString() : existing.subscribedAt };
+export function resubscribe(
+  existing: Subscriber,
+  input: { email: string } & Partial<SubscriptionChoices>,
+  now: Date,
+  confirmed = true,
+): Subscriber {
+  const { unsubscribedAt, suppressedFor, confirmedAt, ...rest } = existing;
+  const at = now.toISOString();
+  const renewed = unsubscribedAt !== undefined;
+  const stillConfirmed = confirmedAt !== undefined && !renewed;
+  return {
+    ...rest,
+    ...NO_CHOICES,
+    ...input,
+    subscribedAt: renewed ? at : existing.subscribedAt,
+    ...(stillConfirmed ? { confirmedAt } : confirmed ? { confirmedAt: at } : {}),
+  };
+}
+
+export function isActive(s: Subscriber): boolean {
+  return s.confirmedAt !== undefined && s.unsubscribedAt === undefined;
+}
+
+/** The subscriber's choices, e.g. to show them or to copy them into another record. */
+export function choicesOf(s: Subscriber): SubscriptionChoices {
+  return { parties: s.parties, countries: s.countries, languages: s.languages, topics: s.topics, frequency: s.frequency };
+}
+
+/**
+ * The buckets a subscriber is stored under, so that a statement's recipients are found by query (page by
+ * page) instead of by reading everyone: an active immediate subscriber under each value of its first
+ * non-empty choice (parties, then countries, languages, topics), or under `all`; a digest reader under
+ * its digest. A statement's buckets (statementBuckets) hold everyone who may want it; the rest of the
+ * choices are checked on each one found.
+ */
+export function subscriberBuckets(s: Subscriber): string[] {
+  if (!isActive(s)) return [];
+  if (s.frequency !== 'immediate') return [`digest:${s.frequency}`];
+  if (s.parties.length) return s.parties.map((p) => `party:${p}`);
+  if (s.countries.length) return s.countries.map((c) => `country:${c}`);
+  if (s.languages.length) return s.languages.map((l) => `language:${l}`);
+  if (s.topics.length) return s.topics.map((t) => `topic:${t}`);
+  return ['all'];
+}
+
+type Matchable = Pick<StatementSummary, 'party' | 'cosigners' | 'language'> & Partial<Pick<StatementSummary, 'topics' | 'countries'>>;
+
+const primaries = new Map<string, string>();
+function primaryLanguage(tag: string): string {
+  let primary = primaries.get(tag);
+  if (primary === undefined) {
+    primary = new Intl.Locale(tag).language;
+    if (primaries.size < 1_000) primaries.set(tag, primary);
+  }
+  return primary;
+}
+
+/** Every bucket whose subscribers may want the statement, in a fixed order (see isOwnBucket). */
+export function statementBuckets(st: Matchable): string[] {
+  const languages = [...new Set([st.language, primaryLanguage(st.language)])];
+  return [
+    'all',
+    ...signatories(st).map((p) => `party:${p}`),
+    ...(st.countries ?? []).map((c) => `country:${c}`),
+    ...languages.map((l) => `language:${l}`),
+    ...(st.topics ?? []).map((t) => `topic:${t}`),
+  ];
+}
+
+/**
+ * A subscriber stored under two of a statement's buckets (parties [a, b], a statement of a and b) is
+ * mailed from the first of them only: the walk needs no memory of whom it has met.
+ */
+export function isOwnBucket(s: Subscriber, bucket: string, statementBucketList: readonly string[]): boolean {
+  return subscriberBuckets(s).find((b) => statementBucketList.includes(b)) === bucket;
+}
+
+/** Whether the statement matches every choice of the subscriber (an empty choice takes anything). */
+export function matchesChoices(s: SubscriptionChoices, st: Matchable): boolean {
+  const partyOk = s.parties.length === 0 || signatories(st).some((p) => s.parties.includes(p));
+  const primary = primaryLanguage(st.language);
+  const langOk = s.languages.length === 0 || s.languages.some((l) => l === st.language || l === primary);
+  const countryOk = s.countries.length === 0 || (st.countries ?? []).some((c) => s.countries.includes(c));
+  const topicOk = s.topics.length === 0 || (st.topics ?? []).some((t) => s.topics.includes(t));
+  return partyOk && langOk && countryOk && topicOk;
+}
+
+/** Whether a statement published at `publishedAt` (its event's time) goes to this subscriber. */
+export function wantsStatement(s: Subscriber, st: Matchable, publishedAt: string): boolean {
+  if (!isActive(s) || s.subscribedAt > publishedAt || (s.confirmedAt ?? '') > publishedAt) return false;
+  return matchesChoices(s, st);
 }
 
 export function unsubscribeToken(s: Subscriber): string {
@@ -78,15 +223,17 @@ export function unsubscribeSecretMatches(s: Subscriber | undefined, secret: stri
 /**
  * Adds a subscriber, or updates the one that holds the address. Two adds of one address racing each
  * other: the repository lets one claim the address, and the other retries as an update of it.
+ * `change` decides the record to store from the one found (undefined for a new address).
  */
-export async function saveSubscription(
+export async function saveSubscriber(
   subscribers: SubscriberRepository,
-  input: z.output<typeof SubscriberInput>,
-  now: Date,
-): Promise<Subscriber> {
+  email: string,
+  change: (existing: Subscriber | undefined) => Subscriber | undefined,
+): Promise<Subscriber | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const existing = await subscribers.findByEmail(input.email);
-    const subscriber = existing ? resubscribe(existing, input, now) : newSubscriber(input, now);
+    const existing = await subscribers.findByEmail(email);
+    const subscriber = change(existing);
+    if (!subscriber) return existing;
     try {
       await subscribers.put(subscriber);
       return subscriber;
@@ -96,15 +243,13 @@ export async function saveSubscription(
   }
 }
 
-/** Whether a statement published at `publishedAt` (its event's time) goes to this subscriber. */
-export function wantsStatement(
-  s: Subscriber,
-  st: Pick<StatementSummary, 'party' | 'cosigners' | 'language'>,
-  publishedAt: string,
-): boolean {
-  if (s.unsubscribedAt || s.subscribedAt > publishedAt) return false;
-  const partyOk = s.parties.length === 0 || signatories(st).some((p) => s.parties.includes(p));
-  const primary = new Intl.Locale(st.language).language;
-  const langOk = s.languages.length === 0 || s.languages.some((l) => l === st.language || l === primary);
-  return partyOk && langOk;
+/** An operator's add: confirmed, with these choices (the address's earlier record keeps its id). */
+export async function saveSubscription(
+  subscribers: SubscriberRepository,
+  input: z.output<typeof SubscriberInput>,
+  now: Date,
+): Promise<Subscriber> {
+  return (await saveSubscriber(subscribers, input.email, (existing) =>
+    existing ? resubscribe(existing, input, now) : newSubscriber(input, now),
+  )) as Subscriber;
 }

@@ -1,9 +1,36 @@
-// The HTML part of a subscription email: the same escaping templates as the site, inline-free styling.
-import type { Statement } from '../domain/statement.js';
+// The HTML parts of the platform's emails: the same escaping templates as the site, no styles or remote images.
+import sanitizeHtml from 'sanitize-html';
+import { ALLOWED } from '../domain/html-policy.js';
+import type { Statement, StatementSummary } from '../domain/statement.js';
 import { renderDocument } from '../site/templates/layout.js';
 
-/** `unsubscribeLink` carries the token in its fragment (compose.ts unsubscribeLinkUrl), never in its query. */
-export function renderStatementEmailHtml(s: Statement, names: string, url: string, unsubscribeLink: string): Promise<string> {
+/**
+ * A statement's body in an email: its images become their alt text, so the message reads whole without
+ * fetching anything (clients block remote images, and a fetch tells the sender who read it).
+ */
+export function emailBodyHtml(bodyHtml: string): string {
+  return sanitizeHtml(bodyHtml, {
+    ...ALLOWED,
+    allowedTags: [...(ALLOWED.allowedTags || []), 'span'],
+    transformTags: { img: (_tag, attribs) => ({ tagName: 'span', attribs: {}, text: attribs.alt ? `[${attribs.alt}]` : '' }) },
+  });
+}
+
+export interface FooterLinks {
+  preferences: string;
+  /** Carries the token in its fragment (compose.ts unsubscribeLinkUrl), never in its query. */
+  unsubscribe: string;
+}
+
+function Footer({ links }: { links: FooterLinks }) {
+  return (
+    <p lang="en" dir="ltr">
+      <a href={links.preferences}>Change what you receive</a> · <a href={links.unsubscribe}>Unsubscribe</a>
+    </p>
+  );
+}
+
+export function renderStatementEmailHtml(s: Statement, names: string, url: string, links: FooterLinks): Promise<string> {
   return renderDocument(
     <html lang={s.language} dir={s.dir}>
       <head>
@@ -22,9 +49,59 @@ export function renderStatementEmailHtml(s: Statement, names: string, url: strin
             <strong>{s.summary}</strong>
           </p>
         ) : null}
-        <div dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
-        <p lang="en" dir="ltr">
-          <a href={unsubscribeLink}>Unsubscribe</a>
+        <div dangerouslySetInnerHTML={{ __html: emailBodyHtml(s.bodyHtml) }} />
+        <Footer links={links} />
+      </body>
+    </html>,
+  );
+}
+
+export interface DigestEntry {
+  statement: StatementSummary;
+  names: string;
+  url: string;
+}
+
+export function renderDigestEmailHtml(heading: string, entries: DigestEntry[], links: FooterLinks): Promise<string> {
+  return renderDocument(
+    <html lang="en" dir="ltr">
+      <head>
+        <meta charset="utf-8" />
+        <title>{heading}</title>
+      </head>
+      <body>
+        <h1>{heading}</h1>
+        {entries.map((e) => (
+          <div lang={e.statement.language} dir={e.statement.dir}>
+            <h2>
+              <a href={e.url}>{e.statement.title}</a>
+            </h2>
+            <p lang="en" dir="ltr">
+              {e.names} · {e.statement.publishedAt.slice(0, 10)}
+            </p>
+            {e.statement.summary ? <p>{e.statement.summary}</p> : null}
+          </div>
+        ))}
+        <Footer links={links} />
+      </body>
+    </html>,
+  );
+}
+
+export function renderNoticeEmailHtml(heading: string, paragraphs: string[], action: { label: string; url: string }): Promise<string> {
+  return renderDocument(
+    <html lang="en" dir="ltr">
+      <head>
+        <meta charset="utf-8" />
+        <title>{heading}</title>
+      </head>
+      <body>
+        <h1>{heading}</h1>
+        {paragraphs.map((text) => (
+          <p>{text}</p>
+        ))}
+        <p>
+          <a href={action.url}>{action.label}</a>
         </p>
       </body>
     </html>,

@@ -4,20 +4,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  DynamoPartyRepository,
-  DynamoPressKeyRepository,
-  DynamoSendLedger,
-  DynamoSubscriberRepository,
-  type TableRef,
-} from '../adapters/aws/dynamo-catalog.js';
+import { DynamoPartyRepository, DynamoPressKeyRepository, type TableRef } from '../adapters/aws/dynamo-catalog.js';
+import { DynamoEmailStats, DynamoMailingRepository, DynamoSendLedger, DynamoSubscriberRepository } from '../adapters/aws/dynamo-email.js';
 import { DynamoListingRepository } from '../adapters/aws/dynamo-listings.js';
 import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
 import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
+import { SqsEmailJobQueue } from '../adapters/aws/sqs-email-jobs.js';
 import * as z from '../domain/schema.js';
 import type { Platform } from '../platform.js';
 import { type ObjectStore, systemClock } from '../ports.js';
@@ -33,6 +30,10 @@ const AwsEnv = z.object({
   SITE_URL: z._default(z.url(), 'https://localhost'),
   MAIL_FROM: z._default(z.string().check(z.minLength(3)), 'statements@localhost'),
   SES_CONFIGURATION_SET: z.optional(z.string()),
+  /** The mailing planner, the senders and the digests: the queue of send jobs. */
+  EMAIL_JOBS_QUEUE_URL: z.optional(z.url()),
+  /** The senders: messages a second each instance hands to SES (the account's rate over the concurrent senders). */
+  MAIL_RATE_PER_SECOND: z.optional(z.coerce.number().check(z.positive())),
   /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
   S3_FORCE_PATH_STYLE: z._default(z.enum(['true', 'false']), 'false'),
   /** The API only: the value CloudFront sends as x-origin-verify; requests without it get 403. */
@@ -55,6 +56,7 @@ export interface AwsClients {
   dynamo: DynamoDBClient;
   s3: S3Client;
   ses?: SESv2Client;
+  sqs?: SQSClient;
 }
 
 export function tableRef(dynamo: DynamoDBClient, tableName: string): TableRef {
@@ -83,7 +85,7 @@ function missingStore(variable: string): ObjectStore {
 export function awsTable(
   settings: AwsSettings,
   dynamo: DynamoDBClient = new DynamoDBClient({}),
-): Omit<Platform, 'blobs' | 'site' | 'mailer'> {
+): Omit<Platform, 'blobs' | 'site' | 'mailer' | 'emailJobs'> {
   const table = tableRef(dynamo, settings.TABLE_NAME);
   const statements = new DynamoStatementRepository(table);
   return {
@@ -92,6 +94,7 @@ export function awsTable(
       mailFrom: settings.MAIL_FROM,
       ...(settings.ORIGIN_SECRET ? { originSecret: settings.ORIGIN_SECRET } : {}),
       rateLimitsPerMinute: { pressKey: settings.RATE_LIMIT_PER_KEY, client: settings.RATE_LIMIT_PER_ADDRESS },
+      ...(settings.MAIL_RATE_PER_SECOND ? { mailRatePerSecond: settings.MAIL_RATE_PER_SECOND } : {}),
     },
     clock: systemClock,
     parties: new DynamoPartyRepository(table),
@@ -100,6 +103,8 @@ export function awsTable(
     listings: new DynamoListingRepository(table, (ids) => statements.committedSummaries(ids)),
     subscribers: new DynamoSubscriberRepository(table),
     ledger: new DynamoSendLedger(table),
+    mailings: new DynamoMailingRepository(table),
+    emailStats: new DynamoEmailStats(table),
     locks: new DynamoLocks(table),
     rateLimiter: new DynamoRateLimiter(table),
   };
@@ -121,7 +126,27 @@ export function awsMailer(settings: AwsSettings, ses: SESv2Client = new SESv2Cli
   return { mailer: new SesMailer(ses, settings.SES_CONFIGURATION_SET) };
 }
 
+/** The queue of send jobs (SQS), for the functions given its URL. */
+export function awsEmailJobs(settings: AwsSettings, sqs: SQSClient = new SQSClient({})): Pick<Platform, 'emailJobs'> {
+  const url = settings.EMAIL_JOBS_QUEUE_URL;
+  if (!url) {
+    return {
+      emailJobs: {
+        enqueue: async () => {
+          throw new Error('this function has no EMAIL_JOBS_QUEUE_URL; give it one in infra/ if it plans or sends mail');
+        },
+      },
+    };
+  }
+  return { emailJobs: new SqsEmailJobQueue(sqs, url) };
+}
+
 /** Every adapter: the whole platform on AWS, for tests and tools; a function builds only the parts it uses. */
 export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
-  return { ...awsTable(settings, clients?.dynamo), ...awsBuckets(settings, clients?.s3), ...awsMailer(settings, clients?.ses) };
+  return {
+    ...awsTable(settings, clients?.dynamo),
+    ...awsBuckets(settings, clients?.s3),
+    ...awsMailer(settings, clients?.ses),
+    ...awsEmailJobs(settings, clients?.sqs),
+  };
 }

@@ -1,18 +1,19 @@
 // The embedded runtime: reads the environment once and builds the SQLite and file adapters under DATA_DIR.
 import path from 'node:path';
 import * as z from 'zod';
-import {
-  SqlitePartyRepository,
-  SqlitePressKeyRepository,
-  SqliteSendLedger,
-  SqliteStatementRepository,
-  SqliteSubscriberRepository,
-} from '../adapters/local/catalog.js';
+import { SqlitePartyRepository, SqlitePressKeyRepository, SqliteStatementRepository } from '../adapters/local/catalog.js';
 import { FileMailer } from '../adapters/local/file-mailer.js';
 import { FileObjectStore } from '../adapters/local/file-store.js';
 import { ProcessLocks } from '../adapters/local/process-locks.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
 import { type Db, openCounters, openDatabase } from '../adapters/local/sqlite.js';
+import {
+  SqliteEmailJobQueue,
+  SqliteEmailStats,
+  SqliteMailingRepository,
+  SqliteSendLedger,
+  SqliteSubscriberRepository,
+} from '../adapters/local/sqlite-email.js';
 import { SqliteListingRepository } from '../adapters/local/sqlite-listings.js';
 import { SqliteRateLimiter } from '../adapters/local/sqlite-rate-limiter.js';
 import { CONSUMERS } from '../domain/events.js';
@@ -60,6 +61,8 @@ export function readLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSe
 export interface LocalPlatform extends Platform {
   db: Db;
   queues: SqliteQueues;
+  ledger: SqliteSendLedger;
+  mailings: SqliteMailingRepository;
   siteDir: string;
   outboxDir: string;
 }
@@ -72,11 +75,14 @@ export function localDeps(
   const db = openDatabase(settings.dataDir);
   const siteDir = path.join(settings.dataDir, 'site');
   const outboxDir = path.join(settings.dataDir, 'outbox');
+  const queues = new SqliteQueues(db, CONSUMERS, settings.queue);
   return {
     config: {
       siteUrl: settings.siteUrl,
       mailFrom: settings.MAIL_FROM,
       rateLimitsPerMinute: { pressKey: settings.RATE_LIMIT_PER_KEY, client: settings.RATE_LIMIT_PER_ADDRESS },
+      // Files, not SES: larger jobs spend fewer commits per message.
+      recipientsPerJob: 250,
     },
     clock,
     parties: new SqlitePartyRepository(db),
@@ -85,13 +91,16 @@ export function localDeps(
     listings: new SqliteListingRepository(db),
     subscribers: new SqliteSubscriberRepository(db),
     ledger: new SqliteSendLedger(db),
+    mailings: new SqliteMailingRepository(db),
+    emailJobs: new SqliteEmailJobQueue(queues),
+    emailStats: new SqliteEmailStats(db),
     blobs: new FileObjectStore(path.join(settings.dataDir, 'blobs')),
     site: new FileObjectStore(siteDir),
     locks: new ProcessLocks(),
     mailer: new FileMailer(outboxDir),
     rateLimiter: new SqliteRateLimiter(openCounters(), clock),
     db,
-    queues: new SqliteQueues(db, CONSUMERS, settings.queue),
+    queues,
     siteDir,
     outboxDir,
   };

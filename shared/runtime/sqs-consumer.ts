@@ -34,10 +34,13 @@ function jsonText<S extends z.ZodMiniType>(schema: S) {
 
 const Envelope = jsonText(SnsNotification);
 
-/** Reads an SQS record's SNS notification and its message, checked by the schema; throws when either is bad. */
-export function messageParser<S extends z.ZodMiniType>(schema: S): (record: SQSRecord) => z.output<S> {
+/**
+ * Reads an SQS record's SNS notification and its message, checked by the schema; throws when either is bad.
+ * `sns: false` for a queue the platform writes to itself (the email jobs): the body is the message.
+ */
+export function messageParser<S extends z.ZodMiniType>(schema: S, sns = true): (record: SQSRecord) => z.output<S> {
   const message = jsonText(schema);
-  return (record) => message.parse(Envelope.parse(record.body).Message) as z.output<S>;
+  return (record) => message.parse(sns ? Envelope.parse(record.body).Message : record.body) as z.output<S>;
 }
 
 /** The SNS message id inside the record (the same for every queue the event reached), else the SQS one. */
@@ -83,14 +86,24 @@ export interface ConsumerOptions<M = unknown> {
    * a bad record is reported back.
    */
   batch?: (messages: M[]) => Promise<unknown>;
+  /** false: the records' bodies are the messages themselves, not SNS notifications. */
+  sns?: boolean;
 }
+
+/** What a record's handler knows of the invocation: when it must have stopped (epoch ms). */
+export interface RecordContext {
+  deadline: number;
+}
+
+/** Time kept back from the invocation's end: to record what was done and answer before Lambda stops it. */
+const DEADLINE_MARGIN_MS = 5_000;
 
 export function sqsConsumer<S extends z.ZodMiniType, R>(
   schema: S,
-  handle: (message: z.output<S>) => Promise<R>,
+  handle: (message: z.output<S>, record: RecordContext) => Promise<R>,
   options: ConsumerOptions<z.output<S>> = {},
 ) {
-  const messageOf = messageParser(schema);
+  const messageOf = messageParser(schema, options.sns ?? true);
   const processor = new BatchProcessor(EventType.SQS);
   const logger = options.logger ?? new Logger({ serviceName: 'communique' });
   return async (event: SQSEvent, context: Context) => {
@@ -117,7 +130,7 @@ export function sqsConsumer<S extends z.ZodMiniType, R>(
       event,
       async (record: SQSRecord) => {
         try {
-          return await handle(messageOf(record));
+          return await handle(messageOf(record), { deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS });
         } catch (error) {
           // Records may run in parallel, so the keys go on this line, not on the shared logger.
           logger.error('record failed; the queue will retry it', failureDetails(record, error));

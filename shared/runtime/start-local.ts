@@ -4,9 +4,10 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../functions/api/app.js';
 import type { SqliteQueues } from '../adapters/local/queues.js';
-import { consumerBatches, consumerHandlers } from '../consumers/handlers.js';
+import { consumerBatches, consumerHandlers, emailJobQueues } from '../consumers/handlers.js';
 import { loadDemoData } from '../demo/load.js';
 import { publishSiteShell } from '../site/shell.js';
+import { startEmailSchedule } from './email-schedule.js';
 import { localDeps, readLocalSettings } from './local.js';
 import { serveSite } from './site-server.js';
 import { startWorker } from './worker.js';
@@ -14,7 +15,9 @@ import { startWorker } from './worker.js';
 async function main() {
   const settings = readLocalSettings();
   const platform = localDeps(settings);
+  // Nothing of a killed process is mid-flight any more: its messages and its mailing walks are free again.
   platform.queues.releaseInFlight();
+  platform.mailings.releaseAll();
   await publishSiteShell(platform.site, undefined, platform.config.siteUrl);
   const demo = settings.DEMO_DATA === 'on' ? await loadDemoData(platform, settings.dataDir) : 0;
 
@@ -26,8 +29,10 @@ async function main() {
   const worker = startWorker(platform.queues, consumerHandlers(platform), {
     batches: consumerBatches(platform),
     concurrency: { 'render-pages': n, 'index-search': n, 'send-emails': n },
+    jobQueues: emailJobQueues(platform, n),
     onError: (queue, e) => console.error(`[${queue}] ${(e as Error)?.stack ?? e}`),
   });
+  const schedule = startEmailSchedule(platform, (e) => console.error(`[digests] ${(e as Error)?.stack ?? e}`));
   const server = serve({ fetch: root.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
     console.log(
       `Communiqué is running: site ${settings.siteUrl}/ · API ${settings.siteUrl}/v1/statements · ` +
@@ -39,6 +44,7 @@ async function main() {
 
   const shutdown = async () => {
     server.close();
+    schedule.stop();
     await worker.stop();
     platform.db.close();
     process.exit(0);

@@ -25,6 +25,11 @@ export interface WorkerOptions {
    * a batch that fails is handled again message by message, so a bad one fails alone.
    */
   batches?: Partial<Record<ConsumerName, { size: number; handler: BatchHandler }>>;
+  /**
+   * Queues of jobs that are not statement events (the email planner's and senders' jobs), each with its
+   * handler of the parsed JSON body and how many it runs at once.
+   */
+  jobQueues?: Record<string, { concurrency: number; handler: (job: unknown) => Promise<unknown> }>;
   onError?: (queue: string, error: unknown) => void;
 }
 
@@ -78,10 +83,16 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
     return { settled: (m) => running.delete(m.id), stop: () => clearInterval(timer) };
   }
 
-  async function handle(queue: ConsumerName, m: QueueMessage, beat?: { settled(m: QueueMessage): void }): Promise<void> {
+  const run = (queue: string, body: string): Promise<unknown> => {
+    const job = opts.jobQueues?.[queue];
+    if (job) return job.handler(JSON.parse(body));
+    return handlers[queue as ConsumerName](StatementEvent.parse(JSON.parse(body)));
+  };
+
+  async function handle(queue: string, m: QueueMessage, beat?: { settled(m: QueueMessage): void }): Promise<void> {
     const own = beat ? undefined : heartbeat([m]);
     try {
-      await handlers[queue](StatementEvent.parse(JSON.parse(m.body)));
+      await run(queue, m.body);
       queues.acknowledge(m.id);
     } catch (e) {
       queues.fail(m, e);
@@ -120,9 +131,9 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
     }
   }
 
-  async function queueLoop(queue: ConsumerName, concurrency: number): Promise<void> {
+  async function queueLoop(queue: string, concurrency: number): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    const batch = opts.batches?.[queue];
+    const batch = opts.batches?.[queue as ConsumerName];
     while (!stopping.signal.aborted) {
       const free = concurrency - inFlight.size;
       let received: QueueMessage[] = [];
@@ -137,7 +148,7 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
       const per = Math.ceil(received.length / Math.max(1, free));
       const jobs = batch
         ? Array.from({ length: Math.ceil(received.length / per) }, (_, i) => received.slice(i * per, (i + 1) * per)).map((messages) =>
-            handleBatch(queue, messages, batch.handler),
+            handleBatch(queue as ConsumerName, messages, batch.handler),
           )
         : received.map((m) => handle(queue, m));
       for (const started of jobs) {
@@ -156,7 +167,11 @@ export function startWorker(queues: SqliteQueues, handlers: Record<ConsumerName,
   }
 
   const concurrency = { ...DEFAULT_CONCURRENCY, ...opts.concurrency };
-  const loops = [relayLoop(), ...(Object.keys(handlers) as ConsumerName[]).map((q) => queueLoop(q, Math.max(1, concurrency[q])))];
+  const loops = [
+    relayLoop(),
+    ...(Object.keys(handlers) as ConsumerName[]).map((q) => queueLoop(q, Math.max(1, concurrency[q]))),
+    ...Object.entries(opts.jobQueues ?? {}).map(([q, job]) => queueLoop(q, Math.max(1, job.concurrency))),
+  ];
 
   return {
     async stop() {

@@ -1,5 +1,6 @@
 // The site's shell: files that do not depend on any statement (stylesheet, search page and its script,
-// the 404 page), and placeholders for the pages render-pages writes once something is published.
+// the 404 page), and placeholders for the pages render-pages writes once something is published (the
+// subscribe page among them: it lists the parties, countries, languages and topics).
 // Published at local start-up, and by the CDK deployment on AWS.
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { PreconditionFailedError } from '../errors.js';
 import type { ObjectStore } from '../ports.js';
 import { renderSearchPage } from './templates/pages.js';
 import { renderNotFoundPage, renderNothingPublishedPage } from './templates/shell-pages.js';
+import { renderSubscribePage, SUBSCRIBE_PAGE_KEY } from './templates/subscribe-page.js';
 
 export interface SiteFile {
   key: string;
@@ -72,6 +74,8 @@ export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
         placeholder: true as const,
       })),
     )),
+    // The subscribe page offers every statement until the parties index is first written with it.
+    { key: SUBSCRIBE_PAGE_KEY, body: await renderSubscribePage(), contentType: HTML, placeholder: true },
   ];
 }
 

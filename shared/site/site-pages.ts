@@ -21,6 +21,7 @@ import { contentsOf, formatContents, type PageContents } from './page-contents.j
 import type { FileFormat, PageBuilder } from './publish-page.js';
 import { listingTitle, renderArchivePage, renderKindIndex, renderListingFront } from './templates/listing-pages.js';
 import { renderStatementPage } from './templates/pages.js';
+import { renderSubscribePage, SUBSCRIBE_PAGE_KEY } from './templates/subscribe-page.js';
 
 export type SiteSources = Pick<Platform, 'statements' | 'listings' | 'blobs' | 'config'>;
 
@@ -118,6 +119,18 @@ export function listingFront(ctx: SiteContext, listing: string, mustInclude?: st
   };
 }
 
+/**
+ * The subscribe page: every party, as the parties index lists them, and the countries, languages and
+ * topics that have statements. Written with the parties index (its companion), which every publish and
+ * every rebuild writes: under that page's lock, from listings read under it, so it never loses a value
+ * (listings only grow, and are read consistently); its parties are those the event read, as the index's.
+ */
+async function subscribePageFile(ctx: SiteContext): Promise<{ key: string; body: string; contentType: string }> {
+  const listings = (await Promise.all(['country:', 'language:', 'topic:'].map((prefix) => ctx.p.listings.sizes(prefix)))).flat();
+  const body = await renderSubscribePage({ parties: ctx.parties, listings, siteUrl: ctx.p.config.siteUrl });
+  return { key: SUBSCRIBE_PAGE_KEY, body, contentType: 'text/html; charset=utf-8' };
+}
+
 /** The index of a kind with its counts; the parties index lists every party, published or not. */
 export function kindIndex(ctx: SiteContext, kind: ListingKind): SitePage {
   return {
@@ -144,7 +157,7 @@ export function kindIndex(ctx: SiteContext, kind: ListingKind): SitePage {
         contents: formatContents(contents),
         siteUrl: ctx.p.config.siteUrl,
       });
-      return { html, contents };
+      return { html, contents, ...(kind === 'party' ? { companions: [await subscribePageFile(ctx)] } : {}) };
     },
   };
 }

@@ -4,12 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUEUE_SETTINGS } from '../../shared/adapters/local/queues.js';
+import { newSubscriber } from '../../shared/domain/subscriber.js';
+import { localDeps } from '../../shared/runtime/local.js';
 import { searchSite } from '../../shared/search/store-search.js';
 import { aStatementInput, partiesAddArgs } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
 import { issueKey, type RunningPlatform, runCli, startPlatform, waitFor } from '../helpers/platform-process.js';
 
 const dataDir = tempDir();
+const fanOutDir = tempDir();
 let platform: RunningPlatform | undefined;
 const ENV = { DEMO_DATA: 'off', QUEUE_VISIBILITY_MS: '3000' };
 const STATEMENTS = 60;
@@ -18,10 +22,10 @@ const SUBSCRIBERS = 3;
 afterAll(async () => {
   await platform?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(fanOutDir, { recursive: true, force: true });
 });
 
-const emails = () => {
-  const dir = path.join(dataDir, 'outbox');
+const emails = (dir = path.join(dataDir, 'outbox')) => {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
 };
 
@@ -75,7 +79,7 @@ describe('kill -9 mid-batch', () => {
     const db = new Database(path.join(dataDir, 'communique.db'), { readonly: true });
     const counts = db
       .prepare(
-        "SELECT (SELECT count(*) FROM statements) AS statements, (SELECT count(*) FROM send_ledger WHERE status = 'sent') AS sent, (SELECT count(*) FROM dead_letters) AS dead",
+        "SELECT (SELECT count(*) FROM statements) AS statements, (SELECT count(*) FROM mail_ledger WHERE status = 'sent') AS sent, (SELECT count(*) FROM dead_letters) AS dead",
       )
       .get();
     db.close();
@@ -84,4 +88,72 @@ describe('kill -9 mid-batch', () => {
     const index = (await (await fetch(`${platform.url}/`)).text()).match(/Crash test \d+/g) ?? [];
     expect(new Set(index).size).toBe(index.length);
   });
+});
+
+describe('kill -9 in the middle of a 5,000-recipient fan-out', () => {
+  const RECIPIENTS = 5_000;
+  it('ends with every recipient mailed exactly once', async () => {
+    expect((await runCli(fanOutDir, partiesAddArgs())).code).toBe(0);
+    const key = await issueKey(fanOutDir, 'kke');
+    const setup = localDeps({
+      dataDir: fanOutDir,
+      siteUrl: 'http://localhost',
+      MAIL_FROM: 'crash@localhost',
+      queue: DEFAULT_QUEUE_SETTINGS,
+    });
+    const readers = Array.from({ length: RECIPIENTS }, (_, i) =>
+      newSubscriber({ email: `reader${i}@example.org` }, new Date('2026-01-01')),
+    );
+    for (let i = 0; i < RECIPIENTS; i += 1_000) await setup.subscribers.putMany(readers.slice(i, i + 1_000));
+    setup.db.close();
+    const outbox = path.join(fanOutDir, 'outbox');
+    platform = await startPlatform(fanOutDir, ENV);
+    const res = await fetch(`${platform.url}/v1/statements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(aStatementInput({ title: 'To five thousand readers' })),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await waitFor('the fan-out under way', async () => emails(outbox).length > 0, 20_000);
+    await platform.kill();
+    const atKill = emails(outbox).length;
+    expect(atKill).toBeLessThan(RECIPIENTS);
+
+    platform = await startPlatform(fanOutDir, ENV);
+    await waitFor('every recipient mailed', async () => emails(outbox).length >= RECIPIENTS, 90_000);
+    const db = new Database(path.join(fanOutDir, 'communique.db'), { readonly: true });
+    await waitFor(
+      'the ledger complete and the queue empty',
+      async () =>
+        (
+          db
+            .prepare(
+              "SELECT (SELECT count(*) FROM mail_ledger WHERE status = 'sent') = ? AND (SELECT count(*) FROM queue_messages) = 0 AS done",
+            )
+            .get(RECIPIENTS) as { done: number }
+        ).done === 1,
+      30_000,
+    );
+    const dead = (db.prepare('SELECT count(*) AS n FROM dead_letters').get() as { n: number }).n;
+    db.close();
+    expect(dead).toBe(0);
+    // One message per recipient: each file is named by the statement and the recipient, and holds that address.
+    const files = emails(outbox);
+    expect(files).toHaveLength(RECIPIENTS);
+    expect(
+      new Set(
+        files.map((f) =>
+          f
+            .replace(/\.eml$/, '')
+            .split('-')
+            .at(-1),
+        ),
+      ),
+    ).toEqual(new Set(readers.map((r) => r.id)));
+    expect(files.every((f) => f.startsWith(`${id}-1-`))).toBe(true);
+    const sample = fs.readFileSync(path.join(outbox, files[123] as string), 'utf8');
+    const owner = readers.find((r) => files[123]?.endsWith(`-${r.id}.eml`));
+    expect(sample).toContain(`To: ${owner?.email}`);
+  }, 150_000);
 });

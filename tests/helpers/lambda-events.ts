@@ -62,6 +62,28 @@ export function snsInSqsEvent(messages: unknown[]): SQSEvent {
   };
 }
 
+/** An SQS batch of messages the platform queued itself (the email jobs): bodies as they were sent. */
+export function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `7a1e2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      receiptHandle: 'AQEBzWwaftRI0KuVm4tP+/7q1rGgNqicHq',
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1795910400000',
+        SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+        ApproximateFirstReceiveTimestamp: '1795910400001',
+      },
+      messageAttributes: {},
+      md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-central-1:123456789012:communique-dev-email-jobs',
+      awsRegion: 'eu-central-1',
+    })),
+  };
+}
+
 export function streamRecord(
   newImage: Record<string, AttributeValue>,
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT',

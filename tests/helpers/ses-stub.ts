@@ -11,11 +11,14 @@ export interface SentRawEmail {
 export interface SesStub {
   endpoint: string;
   sent: SentRawEmail[];
+  /** How long each send takes to answer (a slow SES, for timeouts). */
+  delayMs: number;
   stop(): Promise<void>;
 }
 
 export async function startSesStub(): Promise<SesStub> {
   const sent: SentRawEmail[] = [];
+  const stub = { delayMs: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => {
@@ -27,11 +30,17 @@ export async function startSesStub(): Promise<SesStub> {
         return;
       }
       const input = JSON.parse(body) as { Destination?: { ToAddresses?: string[] }; Content: { Raw: { Data: string } } };
-      sent.push({ to: input.Destination?.ToAddresses ?? [], raw: Buffer.from(input.Content.Raw.Data, 'base64').toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ MessageId: `ses-${sent.length}` }));
+      setTimeout(() => {
+        sent.push({ to: input.Destination?.ToAddresses ?? [], raw: Buffer.from(input.Content.Raw.Data, 'base64').toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ MessageId: `ses-${sent.length}` }));
+      }, stub.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, sent, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return Object.assign(stub, {
+    endpoint: `http://127.0.0.1:${port}`,
+    sent,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
 }

@@ -21,9 +21,35 @@ const entries = (b: Built, stack: StackKey, type: string) =>
   Object.entries(b.templates[stack].findResources(type)) as Array<[string, { Properties: Json; DeletionPolicy?: string }]>;
 const resources = (b: Built, stack: StackKey, type: string) => entries(b, stack, type).map(([, r]) => r);
 const everywhere = (b: Built, type: string) => STACKS.flatMap((s) => entries(b, s, type));
+/** The stack and logical id a value refers to: { Ref } or { Fn::GetAtt } in its own stack, or another stack's export. */
+const referent = (b: Built, stack: StackKey, value: Json): [StackKey, string] => {
+  if (value.Ref) return [stack, value.Ref];
+  if (value['Fn::GetAtt']) return [stack, value['Fn::GetAtt'][0]];
+  for (const exporter of STACKS) {
+    const outputs = Object.values(b.templates[exporter].findOutputs('*')) as Json[];
+    const output = outputs.find((o) => o.Export?.Name === value['Fn::ImportValue']);
+    if (output) return referent(b, exporter, output.Value);
+  }
+  throw new Error(`no referent for ${JSON.stringify(value)}`);
+};
 /** The functions of functions/ (not the CDK's own handlers), by logical id. */
 const ownFunctions = (b: Built) =>
-  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|CompactSearch|[a-z]+Consumer)Function/.test(id));
+  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|CompactSearch|Digests|[a-z]+Consumer)Function/.test(id));
+
+describe('the stacks', () => {
+  it('deploy in the order Data, Email, Api, Site, Pipeline, Ops, each referring only to stacks before it', () => {
+    const order: StackKey[] = ['data', 'email', 'api', 'site', 'pipeline', 'ops'];
+    const named = (name: string) => order.find((s) => dev.stacks[s].stackName === name);
+    order.forEach((stack, i) => {
+      const before = order.slice(0, i);
+      const imports = [...JSON.stringify(dev.templates[stack].toJSON()).matchAll(/"Fn::ImportValue":"([^:"]+):/g)].map((m) => m[1]);
+      for (const exporter of new Set(imports)) expect(before, `${stack} imports from ${exporter}`).toContain(named(exporter as string));
+      const artifact = dev.assembly.getStackByName(dev.stacks[stack].stackName);
+      const dependencies = artifact.dependencies.map((d) => d.id).filter((d) => !d.endsWith('.assets'));
+      for (const d of dependencies) expect(before, `${stack} depends on ${d}`).toContain(named(d));
+    });
+  });
+});
 
 describe('data', () => {
   it('has one on-demand table with point-in-time recovery, a stream of both images, its index and TTL on expiresAt', () => {
@@ -90,18 +116,21 @@ describe('the outbox relay and fan-out', () => {
     expect(resources(dev, 'pipeline', 'AWS::SNS::Subscription').map((s) => s.Properties.Protocol)).toEqual(['sqs', 'sqs', 'sqs']);
     dev.templates.pipeline.hasOutput('StatementEventsTopicArn', { Value: { Ref: Match.stringLikeRegexp('^StatementEventsTopic') } });
   });
-  it('gives each consumer a queue with a DLQ, partial batch failures, and visibility at least 6x its timeout', () => {
-    const t = dev.templates.pipeline;
-    const fns = t.findResources('AWS::Lambda::Function');
-    const queues = t.findResources('AWS::SQS::Queue');
-    const mappings = resources(dev, 'pipeline', 'AWS::Lambda::EventSourceMapping').filter((m) => m.Properties.FunctionResponseTypes);
-    expect(mappings).toHaveLength(3);
-    for (const m of mappings) {
-      expect(m.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-      const queue = queues[m.Properties.EventSourceArn['Fn::GetAtt'][0]] as { Properties: Json };
-      const fn = fns[m.Properties.FunctionName.Ref] as { Properties: Json };
+  it('gives each queue consumer a queue with a DLQ, partial batch failures, and visibility at least 6x its timeout', () => {
+    // The consumers of the pipeline (email-jobs' queue is the Email stack's) and suppress-addresses.
+    const mappings = (['pipeline', 'email'] as const).flatMap((stack) =>
+      resources(dev, stack, 'AWS::Lambda::EventSourceMapping')
+        .filter((m) => m.Properties.FunctionResponseTypes)
+        .map((m) => [stack, m.Properties] as const),
+    );
+    expect(mappings).toHaveLength(5);
+    for (const [stack, m] of mappings) {
+      expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      const [queueStack, queueId] = referent(dev, stack, m.EventSourceArn);
+      const queue = dev.templates[queueStack].findResources('AWS::SQS::Queue')[queueId] as { Properties: Json };
+      const fn = dev.templates[stack].findResources('AWS::Lambda::Function')[m.FunctionName.Ref] as { Properties: Json };
       expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+      expect(queue.Properties.VisibilityTimeout, queueId).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     }
   });
@@ -115,7 +144,7 @@ describe('the outbox relay and fan-out', () => {
 describe('functions', () => {
   it('run on arm64 and the newest Node.js runtime, with source maps and a log group with retention each', () => {
     const own = ownFunctions(dev);
-    expect(own).toHaveLength(7);
+    expect(own).toHaveLength(9);
     for (const [, f] of own) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -124,9 +153,18 @@ describe('functions', () => {
     const groups = (['api', 'pipeline', 'email'] as const).flatMap((s) => resources(dev, s, 'AWS::Logs::LogGroup'));
     for (const lg of groups) expect(lg.Properties.RetentionInDays).toBe(30);
     expect(groups.map((g) => g.Properties.LogGroupName).sort()).toEqual(
-      ['api', 'api-access', 'compact-search', 'index-search', 'render-pages', 'send-emails', 'stream-relay', 'suppress-addresses'].map(
-        (n) => `/communique/dev/${n}`,
-      ),
+      [
+        'api',
+        'api-access',
+        'compact-search',
+        'digests',
+        'email-jobs',
+        'index-search',
+        'render-pages',
+        'send-emails',
+        'stream-relay',
+        'suppress-addresses',
+      ].map((n) => `/communique/dev/${n}`),
     );
   });
   it('merge the search index delta on a schedule, in a function with Lambda’s longest timeout, not in a consumer', () => {
@@ -153,6 +191,7 @@ describe('functions', () => {
       ['AWS::CloudWatch::Alarm', 'AlarmName'],
       ['AWS::SES::ConfigurationSet', 'Name'],
       ['AWS::CloudFront::Function', 'Name'],
+      ['AWS::Scheduler::Schedule', 'Name'],
     ];
     for (const [type, property] of named) {
       for (const [id, r] of everywhere(dev, type)) {
@@ -213,24 +252,32 @@ describe('email', () => {
     address.templates.email.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'statements@example.org' });
     expect(Object.keys(address.templates.email.findOutputs('*')).filter((o) => o.startsWith('Dkim'))).toEqual([]);
   });
-  it('lets send-emails send as mailFrom only, to any identity (the sandbox checks recipients), through its configuration set', () => {
-    const send = resources(dev, 'pipeline', 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('sendemails'));
-    const ses = ((send?.Properties.PolicyDocument.Statement ?? []) as Json[]).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+  it('lets email-jobs send as mailFrom only, to any identity (the sandbox checks recipients), through its configuration set', () => {
+    const policy = resources(dev, 'pipeline', 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.Roles).includes('emailjobs'));
+    const ses = ((policy?.Properties.PolicyDocument.Statement ?? []) as Json[]).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
     expect(ses).toHaveLength(2);
     expect(ses[0]).toMatchObject({ Condition: { StringEquals: { 'ses:FromAddress': 'statements@example.org' } } });
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/*');
     expect(JSON.stringify(ses[1]?.Resource)).toContain(':configuration-set/');
+  });
+  it('keeps the queue of send jobs, to which the API (deployed before the Pipeline stack) sends confirmation requests', () => {
+    const queues = Object.keys(dev.templates.email.findResources('AWS::SQS::Queue'));
+    expect(queues.filter((q) => q.startsWith('EmailJobs')).map((q) => q.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'EmailJobsDeadLetters',
+      'EmailJobsQueue',
+    ]);
   });
 });
 
 describe('ops', () => {
   const alarms = (b: Built) => Object.fromEntries(entries(b, 'ops', 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
   const alarm = (b: Built, prefix: string) => Object.entries(alarms(b)).find(([id]) => id.startsWith(prefix))?.[1] as Json;
-  const consumers = ['render-pages', 'index-search', 'send-emails', 'suppress-addresses'];
+  const consumers = ['render-pages', 'index-search', 'send-emails', 'email-jobs', 'suppress-addresses'];
   const id = (name: string) => name.replace(/-/g, '');
 
   it('alarms on every DLQ, every queue’s oldest message, the relay’s iterator age, errors and API 5xx, to the alarm topic', () => {
-    expect(Object.keys(alarms(dev))).toHaveLength(5 + 4 + 1 + 6 + 1);
+    // DLQs (relay + 5 queues), oldest messages, iterator age, function errors (8), API 5xx.
+    expect(Object.keys(alarms(dev))).toHaveLength(6 + 5 + 1 + 8 + 1);
     for (const a of Object.values(alarms(dev))) {
       expect(a.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       expect(a.AlarmActions).toHaveLength(1);
@@ -242,8 +289,18 @@ describe('ops', () => {
       Threshold: 600_000,
     });
     for (const name of consumers) {
-      expect(alarm(dev, `${id(name)}oldestmessage`)).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+      // A backlog of send jobs is normal (a mailing to 100,000 takes two hours at SES's default rate).
+      const threshold = name === 'email-jobs' ? 3 * 3600 : 900;
+      expect(alarm(dev, `${id(name)}oldestmessage`)).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: threshold });
       expect(alarm(dev, `${id(name)}dlqdepth`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+    }
+    // email-jobs' alarms watch its queue where it is: in the Email stack.
+    for (const [alarmId, queue] of [
+      ['emailjobsoldestmessage', 'EmailJobsQueue'],
+      ['emailjobsdlqdepth', 'EmailJobsDeadLetters'],
+    ]) {
+      const [{ Value }] = alarm(dev, alarmId as string).Dimensions;
+      expect(referent(dev, 'ops', Value)).toEqual(['email', expect.stringMatching(new RegExp(`^${queue}[0-9A-F]{8}$`))]);
     }
     dev.templates.ops.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
   });
@@ -281,6 +338,10 @@ describe('ops', () => {
     dev.templates.site.hasOutput('SiteUrl', {});
     dev.templates.site.hasOutput('SiteBucketName', {});
     dev.templates.pipeline.hasOutput('StatementEventsTopicArn', {});
+    dev.templates.email.hasOutput('EmailJobsQueueUrl', { Value: { Ref: Match.stringLikeRegexp('^EmailJobsQueue') } });
+    dev.templates.email.hasOutput('EmailJobsDeadLetterQueueName', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EmailJobsDeadLetters'), 'QueueName'] },
+    });
   });
 });
 
@@ -314,12 +375,16 @@ describe('least privilege', () => {
 
   it('gives each function only the services it uses', () => {
     const services = (role: string) => [...new Set(of(role).flatMap((s) => actions(s).map((a) => a.split(':')[0])))].sort();
-    expect(services('api')).toEqual(['dynamodb', 'logs', 's3']);
+    // The API mails nothing: it enqueues confirmation requests for email-jobs.
+    expect(services('api')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('streamrelay')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
     expect(services('renderpages')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('indexsearch')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('compactsearch')).toEqual(['dynamodb', 'logs', 's3']);
-    expect(services('sendemails')).toEqual(['dynamodb', 'logs', 's3', 'ses', 'sqs']);
+    expect(services('sendemails')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
+    expect(services('emailjobs')).toEqual(['dynamodb', 'logs', 's3', 'ses', 'sqs']);
+    expect(services('digests')).toEqual(['dynamodb', 'logs', 'sqs']);
+    expect(services('scheduler')).toEqual(['lambda']);
     expect(services('suppressaddresses')).toEqual(['dynamodb', 'logs', 'sqs']);
   });
 
@@ -356,12 +421,20 @@ describe('least privilege', () => {
       for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'])
         expect(keysOf(role, a)).toEqual([['LOCK#*']]);
     }
+    // The planner starts mailings; the senders own the send ledger, the mailings' progress and the counts.
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(keysOf('sendemails', a)).toEqual([['MAILING#*']]);
+    expect(keysOf('sendemails', 'dynamodb:DeleteItem')).toEqual([]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'])
-      expect(keysOf('sendemails', a)).toEqual([['SENT#*']]);
-    expect(keysOf('suppressaddresses', 'dynamodb:PutItem')).toEqual([['SUB#*', 'SUBEMAIL#*']]);
+      expect(keysOf('emailjobs', a)).toEqual([['SENT#*', 'MAILING#*', 'EMAILSTATS']]);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']) expect(keysOf('digests', a)).toEqual([['MAILING#*']]);
+    expect(keysOf('digests', 'dynamodb:DeleteItem')).toEqual([]);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+      expect(keysOf('suppressaddresses', a)).toEqual([['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*', 'EMAILSTATS']]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
-      expect(keysOf('api', a)).toEqual([['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*']]);
+      expect(keysOf('api', a)).toEqual([['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*']]);
     }
+    // Unsubscribing takes a subscriber out of its buckets; a changed address gives up its claim.
+    expect(keysOf('api', 'dynamodb:DeleteItem')).toEqual([['SUBIDX#*', 'SUBEMAIL#*']]);
     expect(keysOf('streamrelay', 'dynamodb:UpdateItem')).toEqual([['STMT#*']]);
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     const unconditioned = statementsOf(dev).filter((s) => actions(s).some((a) => writes.includes(a)) && !s.Condition);

@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
 import { awsDeps } from '../../shared/runtime/aws.js';
@@ -13,6 +12,7 @@ import { readStatement } from '../../shared/services/read-statement.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/local-platform.js';
+import { mailEvent } from '../helpers/mail.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const corpus = tempDir('communique-corpus-');
@@ -75,7 +75,7 @@ describe('import into the embedded platform', () => {
     expect(events).toHaveLength(60);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['statement.imported']));
     await p.subscribers.put(newSubscriber({ email: 'all@example.org', parties: [], languages: [] }, new Date('2000-01-01T00:00:00Z')));
-    expect((await sendEmails(p, events[0] as StatementEvent)).sent).toEqual([]);
+    expect((await mailEvent(p, events[0] as StatementEvent)).sent).toEqual([]);
     p.db.close();
   });
 

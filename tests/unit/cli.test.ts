@@ -47,7 +47,7 @@ describe('communique CLI', () => {
   it('adds subscribers with filters', async () => {
     expect(await cli('subscribers', 'add', '--email', 'Reader@Example.org', '--party', 'kke', '--language', 'el')).toBe(0);
     expect(await cli('subscribers', 'list')).toBe(0);
-    expect(lines[0]).toMatch(/\treader@example\.org\tkke\tel$/);
+    expect(lines[0]).toMatch(/\treader@example\.org\tkke\t\*\tel\t\*\timmediate\tconfirmed$/);
   });
 
   it('lists and redrives dead letters', async () => {

@@ -1,5 +1,7 @@
 // Each consumer Lambda, imported as Lambda imports it, given one SQS batch of ten records (run in parallel
 // by Powertools) and then the same batch again (redelivery): on dynalite, s3rver and an SES stand-in.
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import type { Statement } from '../../shared/domain/statement.js';
@@ -13,7 +15,7 @@ import { submitStatement } from '../../shared/services/statements.js';
 import { parseContents } from '../../shared/site/page-contents.js';
 import { type AwsTestServers, lambdaEnvironment, startAwsTestServers } from '../helpers/aws-servers.js';
 import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
-import { lambdaContext, snsInSqsEvent } from '../helpers/lambda-events.js';
+import { lambdaContext, snsInSqsEvent, sqsEvent } from '../helpers/lambda-events.js';
 import { type SesStub, startSesStub } from '../helpers/ses-stub.js';
 
 let servers: AwsTestServers;
@@ -21,6 +23,18 @@ let ses: SesStub;
 let platform: Platform;
 const statements: Statement[] = [];
 let batch: ReturnType<typeof snsInSqsEvent>;
+/** What the functions queued on the EmailJobs queue: SQS has no local server, so its client is the mock. */
+const queued: string[] = [];
+const sqs = mockClient(SQSClient);
+sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string; MessageBody: string }> }) => {
+  queued.push(...input.Entries.map((e) => e.MessageBody));
+  return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: e.Id, MD5OfMessageBody: '' })), Failed: [] };
+});
+/** The queued jobs, taken off the queue in batches of five as the event source mapping delivers them. */
+const takeJobs = () => {
+  const bodies = queued.splice(0);
+  return Array.from({ length: Math.ceil(bodies.length / 5) }, (_, i) => sqsEvent(bodies.slice(i * 5, i * 5 + 5)));
+};
 
 beforeAll(async () => {
   servers = await startAwsTestServers();
@@ -29,6 +43,7 @@ beforeAll(async () => {
     process.env,
     await lambdaEnvironment(servers, {
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      EMAIL_JOBS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/communique-dev-email-jobs',
       // Powertools Logger writes through the global console, where the test can read it.
       POWERTOOLS_DEV: 'true',
     }),
@@ -52,6 +67,7 @@ beforeAll(async () => {
   batch = snsInSqsEvent(events);
 });
 afterAll(async () => {
+  sqs.restore();
   await servers.stop();
   await ses.stop();
 });
@@ -77,13 +93,20 @@ describe('a batch of ten records, then the same batch again', () => {
     expect((await searchIds(platform.site, 'harbour')).sort()).toEqual(statements.map((s) => s.id).sort());
   });
 
-  it('send-emails: each subscriber gets each statement once through SES, redelivery sends nothing', async () => {
-    const { handler } = await import('../../functions/send-emails/handler.js');
-    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+  it('send-emails plans, email-jobs sends: each subscriber gets each statement once through SES, redelivery sends nothing', async () => {
+    const { handler: plan } = await import('../../functions/send-emails/handler.js');
+    const { handler: send } = await import('../../functions/email-jobs/handler.js');
+    expect((await plan(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    const jobs = takeJobs();
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) expect((await send(job, lambdaContext)).batchItemFailures).toEqual([]);
     expect(ses.sent).toHaveLength(20);
-    expect((await handler(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    // Both batches delivered again: the mailings are done, and every recipient is in the ledger.
+    expect((await plan(batch, lambdaContext)).batchItemFailures).toEqual([]);
+    expect(queued).toEqual([]);
+    for (const job of jobs) expect((await send(job, lambdaContext)).batchItemFailures).toEqual([]);
     expect(ses.sent).toHaveLength(20);
-    for (const s of statements) expect(ses.sent.filter((m) => m.raw.includes(`/statements/${s.id}/`))).toHaveLength(2);
+    for (const s of statements) expect(ses.sent.filter((m) => m.raw.includes(`Message-ID: <${s.id}.v1.`))).toHaveLength(2);
   });
 
   it('suppress-addresses: ten bounces at once stop mail to all ten readers, and again changes nothing', async () => {
@@ -155,4 +178,38 @@ describe('compact-search, on its schedule', () => {
     expect(await searchIds(platform.site, 'harbour')).toHaveLength(10 + more.length);
     expect(await compact()).toEqual({ compacted: false, deltaStatements: 0 });
   }, 60_000);
+});
+
+describe("a send job and the function's timeout", () => {
+  it('email-jobs: a batch cut short by the function running out of time is retried and mails only the rest', async () => {
+    const { handler: plan } = await import('../../functions/send-emails/handler.js');
+    const { handler: send } = await import('../../functions/email-jobs/handler.js');
+    const readers = Array.from({ length: 120 }, (_, i) =>
+      newSubscriber({ email: `jcp${i}@example.org`, parties: ['jcp'] }, new Date('2026-01-01')),
+    );
+    await platform.subscribers.putMany(readers);
+    const { statement } = await submitStatement(platform, 'jcp', aStatementInput({ title: 'To the readers of the JCP' }));
+    const event = { type: 'statement.published', statementId: statement.id, version: 1, party: 'jcp', occurredAt: statement.createdAt };
+    expect((await plan(snsInSqsEvent([event]), lambdaContext)).batchItemFailures).toEqual([]);
+    const [jobs] = takeJobs();
+    // Three jobs of 50 for the readers of the party, one for the readers of everything.
+    expect(jobs?.Records).toHaveLength(4);
+    const before = ses.sent.length;
+    // SES answers in 40 ms and the invocation has 5.2 s left, of which the handler keeps 5 s back.
+    ses.delayMs = 40;
+    const short = { ...lambdaContext, getRemainingTimeInMillis: () => 5_200 };
+    const cut = await send(jobs as never, short);
+    ses.delayMs = 0;
+    const partly = ses.sent.length - before;
+    expect(partly).toBeGreaterThan(0);
+    expect(partly).toBeLessThan(readers.length + 2);
+    expect(cut.batchItemFailures.length).toBeGreaterThan(0);
+    // SQS delivers the failed records again (after their visibility timeout); this time there is time.
+    const retry = sqsEvent(
+      (jobs?.Records ?? []).filter((r) => cut.batchItemFailures.some((f) => f.itemIdentifier === r.messageId)).map((r) => r.body),
+    );
+    expect((await send(retry, lambdaContext)).batchItemFailures).toEqual([]);
+    const mailed = ses.sent.slice(before).flatMap((m) => m.to);
+    expect(mailed.sort()).toEqual([...readers.map((r) => r.email), 'ana@example.org', 'bo@example.org'].sort());
+  });
 });

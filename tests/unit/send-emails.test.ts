@@ -1,113 +1,231 @@
-// send-emails: real MIME (parsed back with mailparser), filters, and at most one message per version.
+// Mailing a statement: the planner's pages and send jobs, real MIME (parsed back with mailparser), choices,
+// leases, throttling, and at most one message per reader.
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
+import { SqliteSendLedger } from '../../shared/adapters/local/sqlite-email.js';
 import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
-import { newSubscriber } from '../../shared/domain/subscriber.js';
+import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber.js';
+import { PLAN_PAGE_SIZE } from '../../shared/email/mailings.js';
+import { SEND_LEASE_MS, sendJob } from '../../shared/email/send-job.js';
+import { ThrottledError, UnfinishedJobError } from '../../shared/errors.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
+import { drainEmailJobs, mailEvent, withMemoryJobs } from '../helpers/mail.js';
 
 type P = Awaited<ReturnType<typeof aLocalPlatform>>;
 let p: P;
 let event: StatementEvent;
+let readers: Record<string, Subscriber>;
+
+const long = new Date('2020-01-01T00:00:00Z');
 
 beforeEach(async () => {
   p = await aLocalPlatform();
-  for (const [email, parties, languages] of [
-    ['all@example.org', [], []],
-    ['kke@example.org', ['kke'], []],
-    ['tkp@example.org', ['tkp'], []],
-    ['greek@example.org', [], ['el']],
-  ] as const) {
-    await p.subscribers.put(newSubscriber({ email, parties: [...parties], languages: [...languages] }, new Date()));
-  }
+  readers = {
+    all: newSubscriber({ email: 'all@example.org' }, long),
+    kke: newSubscriber({ email: 'kke@example.org', parties: ['kke'] }, long),
+    tkp: newSubscriber({ email: 'tkp@example.org', parties: ['tkp'] }, long),
+    greek: newSubscriber({ email: 'greek@example.org', languages: ['el'] }, long),
+    strikes: newSubscriber({ email: 'strikes@example.org', countries: ['GR'], topics: ['strikes'] }, long),
+    ports: newSubscriber({ email: 'ports@example.org', countries: ['GR'], topics: ['ports'] }, long),
+    daily: newSubscriber({ email: 'daily@example.org', frequency: 'daily' }, long),
+    unconfirmed: newSubscriber({ email: 'unconfirmed@example.org' }, long, false),
+  };
+  for (const r of Object.values(readers)) await p.subscribers.put(r);
   const { statement } = await submitStatement(
     p,
     'kke',
-    aStatementInput({ language: 'el', title: 'Απεργία <b>τώρα</b>', body: 'Οι **εργάτες**' }),
+    aStatementInput({
+      language: 'el',
+      title: 'Απεργία <b>τώρα</b>',
+      body: 'Οι **εργάτες** ![photo](https://elsewhere.example/x.png)',
+      topics: ['strikes'],
+    }),
   );
   event = { type: 'statement.published', statementId: statement.id, version: 1, party: 'kke', occurredAt: statement.createdAt };
 });
 afterEach(() => p.cleanup());
 
 const emlFiles = () => (fs.existsSync(p.outboxDir) ? fs.readdirSync(p.outboxDir).filter((f) => f.endsWith('.eml')) : []);
+const mails = () => Promise.all(emlFiles().map((f) => simpleParser(fs.readFileSync(path.join(p.outboxDir, f)))));
+const recipientsOf = async () => (await mails()).map((m) => (m.to as { text: string }).text).sort();
 
-describe('sendEmails', () => {
-  it('writes one MIME message per matching subscriber, with text, HTML and one-click unsubscribe', async () => {
-    await sendEmails(p, event);
-    const files = emlFiles();
-    expect(files).toHaveLength(3);
-    const mails = await Promise.all(files.map((f) => simpleParser(fs.readFileSync(path.join(p.outboxDir, f)))));
-    expect(mails.map((m) => (m.to as { text: string }).text).sort()).toEqual(['all@example.org', 'greek@example.org', 'kke@example.org']);
-    const mail = mails[0];
+describe('mailing a statement', () => {
+  it('mails every confirmed, immediate reader whose choices all match, and nobody else', async () => {
+    const { outcome, sent } = await mailEvent(p, event);
+    expect(outcome).toBe('done');
+    expect(sent.sort()).toEqual([readers.all, readers.kke, readers.greek, readers.strikes].map((r) => r?.id).sort());
+    expect(await recipientsOf()).toEqual(['all@example.org', 'greek@example.org', 'kke@example.org', 'strikes@example.org']);
+  });
+
+  it('writes real MIME: text and HTML, language, one-click unsubscribe, a preferences link, no remote images', async () => {
+    await mailEvent(p, event);
+    const mail = (await mails())[0];
     expect(mail?.subject).toBe('Απεργία <b>τώρα</b>');
     expect(mail?.text).toContain('Οι εργάτες');
     expect(mail?.html).toContain('<strong>εργάτες</strong>');
     expect(mail?.html).toContain('Απεργία &lt;b&gt;τώρα&lt;/b&gt;');
+    expect(mail?.html).toContain('<html lang="el" dir="ltr">');
+    expect(mail?.html).not.toMatch(/<img/);
     const header = (name: string) => mail?.headerLines.find((h) => h.key === name)?.line.replace(/\r\n\s+/g, ' ');
+    expect(header('content-language')).toBe('Content-Language: el');
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(header('list-unsubscribe')).toMatch(
       /^List-Unsubscribe: <http:\/\/localhost:3000\/v1\/unsubscribe\?token=[0-9a-z]{24}\.[0-9a-z]+>$/,
     );
+    const preferences = /http:\/\/localhost:3000\/v1\/subscriptions\/preferences\?token=[0-9a-z]{24}\.[0-9a-z]+\.[\w-]{27}/;
+    expect(mail?.html).toMatch(new RegExp(`href="${preferences.source}"`));
+    expect(mail?.text).toMatch(new RegExp(`Change what you receive: ${preferences.source}`));
+    // Each reader's own links.
+    const all = await mails();
+    expect(new Set(all.map((m) => m.text?.match(preferences)?.[0])).size).toBe(all.length);
   });
 
   it('links to unsubscribe from the message with the token in the fragment, never in a query string', async () => {
-    await sendEmails(p, event);
-    const mail = await simpleParser(fs.readFileSync(path.join(p.outboxDir, emlFiles()[0] as string)));
+    await mailEvent(p, event);
+    const mail = (await mails())[0];
     const link = /http:\/\/localhost:3000\/v1\/unsubscribe#[0-9a-z]{24}\.[0-9a-z]{20,64}/;
-    expect(mail.html).toMatch(new RegExp(`href="${link.source}"`));
-    expect(mail.text).toMatch(new RegExp(`Unsubscribe: ${link.source}`));
-    expect(`${mail.html}\n${mail.text}`).not.toContain('unsubscribe?token=');
+    expect(mail?.html).toMatch(new RegExp(`href="${link.source}"`));
+    expect(mail?.text).toMatch(new RegExp(`Unsubscribe: ${link.source}`));
+    expect(`${mail?.html}\n${mail?.text}`).not.toContain('unsubscribe?token=');
   });
 
   it('does not send a statement published before the address subscribed, however late its event arrives', async () => {
-    const late = newSubscriber({ email: 'late@example.org', parties: [], languages: [] }, new Date(Date.parse(event.occurredAt) + 1));
+    const late = newSubscriber({ email: 'late@example.org' }, new Date(Date.parse(event.occurredAt) + 1));
     await p.subscribers.put(late);
-    const report = await sendEmails(p, event);
-    expect(report.sent).toHaveLength(3);
-    expect(report.sent).not.toContain(late.id);
-    expect(report.skipped).toEqual([]);
+    const { sent } = await mailEvent(p, event);
+    expect(sent).toHaveLength(4);
+    expect(sent).not.toContain(late.id);
   });
 
-  it('sends nothing again when the event is redelivered', async () => {
-    await sendEmails(p, event);
+  it('sends nothing again when the event is redelivered, during or after the mailing', async () => {
+    const q = withMemoryJobs(p);
+    await sendEmails(q, event);
+    const planned = q.jobs.jobs.length;
+    expect(await sendEmails(q, event)).toBe('done');
+    expect(q.jobs.jobs).toHaveLength(planned);
+    await drainEmailJobs(q, q.jobs);
     const before = emlFiles().map((f) => fs.statSync(path.join(p.outboxDir, f)).mtimeMs);
-    const report = await sendEmails(p, event);
-    expect(report.sent).toEqual([]);
-    expect(report.skipped).toHaveLength(3);
+    expect((await mailEvent(p, event)).sent).toEqual([]);
     expect(emlFiles().map((f) => fs.statSync(path.join(p.outboxDir, f)).mtimeMs)).toEqual(before);
   });
 
-  it('finishes a send that died between claim and record, without a second copy', async () => {
-    const all = (await p.subscribers.list()).find((s) => s.email === 'all@example.org');
-    await p.ledger.claim(event.statementId, 1, all?.id as string);
-    const report = await sendEmails(p, event);
-    expect(report.sent).toHaveLength(3);
-    expect(emlFiles()).toHaveLength(3);
+  it('walks the subscribers page by page, and a walk out of time continues from a plan job', async () => {
+    const many = Array.from({ length: PLAN_PAGE_SIZE * 2 + 7 }, (_, i) => newSubscriber({ email: `r${i}@example.org` }, long));
+    await p.subscribers.putMany(many);
+    const q = withMemoryJobs(p);
+    expect(await sendEmails(q, event, Date.now() - 1)).toBe('continues');
+    expect(q.jobs.jobs.map((j) => j.kind)).toEqual(['plan']);
+    const { sent, failed } = await drainEmailJobs(q, q.jobs);
+    expect(failed).toEqual([]);
+    expect(new Set(sent).size).toBe(many.length + 4);
+    expect(sent).toHaveLength(many.length + 4);
+    expect((await p.mailings.get(`${event.statementId}:published`))?.done).toBe(true);
   });
 
-  it('with SES, skips a claim left pending rather than risk a duplicate, and releases a claim whose send failed', async () => {
-    const sent: unknown[] = [];
-    let fail = true;
-    const ses = {
-      send: async (command: unknown) => {
-        if (fail) throw Object.assign(new Error('Throttling'), { name: 'TooManyRequestsException' });
-        sent.push(command);
-        return {};
-      },
+  it('leaves a mailing to the walker holding it, and takes it over once that walker stopped renewing its lease', async () => {
+    const q = withMemoryJobs(p);
+    // A walker starts the mailing and dies with its lease (a crash, a Lambda timeout).
+    expect(await sendEmails(q, event, Date.now() - 1)).toBe('continues');
+    q.jobs.jobs.splice(0);
+    const id = `${event.statementId}:published`;
+    expect(await p.mailings.acquire(id, 'dead-walker', Date.now() + 50)).toBeDefined();
+    expect(await sendEmails(q, event)).toBe('busy');
+    // No job now; one delayed past the lease, which finds the mailing free and walks it.
+    expect(q.jobs.jobs).toEqual([]);
+    expect(q.jobs.delayed.map((j) => j.kind)).toEqual(['plan']);
+    await new Promise((r) => setTimeout(r, 60));
+    q.jobs.jobs.push(...q.jobs.delayed.splice(0));
+    const { sent } = await drainEmailJobs(q, q.jobs);
+    expect(sent).toHaveLength(4);
+    expect((await p.mailings.get(id))?.done).toBe(true);
+  });
+
+  it('finishes a send that died between claim and record, without a second copy', async () => {
+    await p.ledger.claim(`${event.statementId}#1`, [readers.all?.id as string], SEND_LEASE_MS);
+    const { sent } = await mailEvent(p, event);
+    expect(sent).toHaveLength(4);
+    expect(emlFiles()).toHaveLength(4);
+  });
+
+  it('stops a job at its deadline, records what it sent, and its retry mails only the rest', async () => {
+    const q = withMemoryJobs(p);
+    await sendEmails(q, event);
+    // One job per bucket's page here: readers of everything, of the party, of the language, of the country.
+    const jobs = q.jobs.jobs.filter((j) => j.kind === 'send');
+    expect(jobs).toHaveLength(4);
+    for (const job of jobs) await expect(sendJob(q, job, Date.now() - 1)).rejects.toBeInstanceOf(UnfinishedJobError);
+    expect(emlFiles()).toHaveLength(0);
+    const retried = [];
+    for (const job of jobs) retried.push(...(await sendJob(q, job, Date.now() + 60_000)).sent);
+    expect(retried).toHaveLength(4);
+    for (const job of jobs) expect((await sendJob(q, job, Date.now() + 60_000)).sent).toEqual([]);
+    expect(emlFiles()).toHaveLength(4);
+  });
+
+  describe('through SES', () => {
+    const ses = (behaviour: { throttleFirst: number }) => {
+      const sent: Array<{ input: { Content: { Raw: { Data: Uint8Array } }; ConfigurationSetName: string } }> = [];
+      let calls = 0;
+      return {
+        sent,
+        client: {
+          send: async (command: unknown) => {
+            if (calls++ < behaviour.throttleFirst)
+              throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+            sent.push(command as (typeof sent)[number]);
+            return {};
+          },
+        },
+      };
     };
-    const withSes = { ...p, mailer: new SesMailer(ses as never, 'communique-dev') };
-    await expect(sendEmails(withSes, event)).rejects.toThrow('Throttling');
-    fail = false;
-    const report = await sendEmails(withSes, event);
-    expect(report.sent).toHaveLength(3);
-    expect(sent).toHaveLength(3);
-    const input = (sent[0] as { input: { Content: { Raw: { Data: Uint8Array } }; ConfigurationSetName: string } }).input;
-    expect(input.ConfigurationSetName).toBe('communique-dev');
-    expect(Buffer.from(input.Content.Raw.Data).toString('utf8')).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+
+    it('retries a throttled send with backoff and delivers it once', async () => {
+      const fake = ses({ throttleFirst: 2 });
+      const { sent } = await mailEvent({ ...p, mailer: new SesMailer(fake.client as never, 'communique-dev', [1, 1, 1]) }, event);
+      expect(sent).toHaveLength(4);
+      expect(fake.sent).toHaveLength(4);
+      const input = fake.sent[0]?.input;
+      expect(input?.ConfigurationSetName).toBe('communique-dev');
+      expect(Buffer.from(input?.Content.Raw.Data ?? []).toString('utf8')).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    });
+
+    it('gives up a job that stays throttled, releasing its claims so that its retry sends', async () => {
+      const fake = ses({ throttleFirst: 1_000 });
+      const withSes = withMemoryJobs({ ...p, mailer: new SesMailer(fake.client as never, undefined, [1]) });
+      await sendEmails(withSes, event);
+      const { failed } = await drainEmailJobs(withSes, withSes.jobs);
+      expect(failed).toHaveLength(4);
+      for (const f of failed) expect(f.error).toBeInstanceOf(ThrottledError);
+      const calm = ses({ throttleFirst: 0 });
+      const retried = [];
+      for (const f of failed) {
+        retried.push(
+          ...(await sendJob({ ...withSes, mailer: new SesMailer(calm.client as never) }, f.job as never, Date.now() + 60_000)).sent,
+        );
+      }
+      expect(retried).toHaveLength(4);
+      expect(calm.sent).toHaveLength(4);
+    });
+
+    it('leaves a claim under a live lease alone, and takes it over once the lease ran out', async () => {
+      const fake = ses({ throttleFirst: 0 });
+      let now = Date.now();
+      const ledger = new SqliteSendLedger(p.db, () => now);
+      const withSes = withMemoryJobs({ ...p, ledger, mailer: new SesMailer(fake.client as never) });
+      await ledger.claim(`${event.statementId}#1`, [readers.kke?.id as string], SEND_LEASE_MS);
+      await sendEmails(withSes, event);
+      const job = withSes.jobs.jobs.find((j) => j.kind === 'send' && j.recipients.includes(readers.kke?.id as string)) as never;
+      await expect(sendJob(withSes, job, Date.now() + 60_000)).rejects.toBeInstanceOf(UnfinishedJobError);
+      expect(fake.sent).toHaveLength(0);
+      now += SEND_LEASE_MS + 1;
+      expect((await sendJob(withSes, job, Date.now() + 60_000)).sent).toEqual([readers.kke?.id]);
+      expect(fake.sent).toHaveLength(1);
+    });
   });
 });

@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { indexSearch } from '../../shared/consumers/index-search.js';
 import { renderPages } from '../../shared/consumers/render-pages.js';
-import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber } from '../../shared/domain/subscriber.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
@@ -12,6 +11,7 @@ import { searchStore } from '../../shared/search/store-search.js';
 import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
+import { mailEvent } from '../helpers/mail.js';
 
 type P = Awaited<ReturnType<typeof aLocalPlatform>>;
 let p: P;
@@ -106,22 +106,22 @@ describe('signStatement', () => {
     };
     for (const r of Object.values(readers)) await p.subscribers.put(r);
     const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp'] }));
-    const first = await sendEmails(p, eventsInOutbox()[0] as StatementEvent);
+    const first = await mailEvent(p, eventsInOutbox()[0] as StatementEvent);
     expect(first.sent.sort()).toEqual([readers.everything.id, readers.author.id].sort());
     await signStatement(p, 'tkp', statement.id);
     const signed = eventsInOutbox()[1] as StatementEvent;
-    expect((await sendEmails(p, signed)).sent).toEqual([readers.signer.id]);
-    expect((await sendEmails(p, signed)).sent).toEqual([]);
+    expect((await mailEvent(p, signed)).sent).toEqual([readers.signer.id]);
+    expect((await mailEvent(p, signed)).sent).toEqual([]);
   });
 
   it('does not mail readers of the author who subscribed after publication when a cosigner signs', async () => {
     const { statement } = await submitStatement(p, 'kke', aStatementInput({ cosigners: ['tkp'] }));
-    await sendEmails(p, eventsInOutbox()[0] as StatementEvent);
+    await mailEvent(p, eventsInOutbox()[0] as StatementEvent);
     const late = newSubscriber({ email: 'late@example.org', parties: ['kke'], languages: [] }, new Date(Date.now() + 1000));
     await p.subscribers.put(late);
     await new Promise((r) => setTimeout(r, 1100));
     await signStatement(p, 'tkp', statement.id);
-    expect((await sendEmails(p, eventsInOutbox()[1] as StatementEvent)).sent).toEqual([]);
+    expect((await mailEvent(p, eventsInOutbox()[1] as StatementEvent)).sent).toEqual([]);
   });
 });
 
@@ -141,7 +141,7 @@ describe('a signature after the mail window', () => {
       party: 'tkp',
       occurredAt: now.toISOString(),
     };
-    expect((await sendEmails(late, event)).sent).toEqual([]);
+    expect((await mailEvent(late, event)).sent).toEqual([]);
     late.cleanup();
   });
 });

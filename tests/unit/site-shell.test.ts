@@ -17,7 +17,7 @@ const aSiteStore = () => {
 const text = async (site: FileObjectStore, key: string) => Buffer.from((await site.get(key)) ?? []).toString('utf8');
 
 describe('publishSiteShell', () => {
-  it('ships a 404 page and placeholders for the home page and the index pages', async () => {
+  it('ships a 404 page and placeholders for the home page, the index pages and the subscribe page', async () => {
     const files = await buildSiteShell();
     expect(files.filter((f) => f.placeholder).map((f) => f.key)).toEqual([
       'index.html',
@@ -26,6 +26,7 @@ describe('publishSiteShell', () => {
       'languages/index.html',
       'topics/index.html',
       'archive/index.html',
+      'subscribe/index.html',
     ]);
     const notFound = files.find((f) => f.key === '404.html');
     expect(notFound?.placeholder).toBeUndefined();

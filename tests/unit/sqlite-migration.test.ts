@@ -32,7 +32,7 @@ describe('opening a data dir of the version before listings', () => {
     db.close();
 
     const reopened = openDatabase(dir);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
     const listings = new SqliteListingRepository(reopened);
     expect((await listings.range('home', 1, 10)).map((e) => `${e.seq}:${e.summary.id}`)).toEqual(['1:a', '2:b', '3:c']);
     expect((await listings.range('topic:peace', 1, 10)).map((e) => e.summary.id)).toEqual(['a', 'b', 'c']);

@@ -1,21 +1,9 @@
-// The table port on SQLite: parties, press keys, statements (+ outbox), subscribers and the send ledger.
+// The table port on SQLite: parties, press keys and statements (+ outbox); email is in sqlite-email.ts.
 import type { StatementEvent } from '../../domain/events.js';
 import type { Party } from '../../domain/party.js';
 import type { PressKeyRecord } from '../../domain/press-key.js';
 import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
-import type { Subscriber } from '../../domain/subscriber.js';
-import { AddressTakenError } from '../../errors.js';
-import type {
-  IdempotencyRecord,
-  Page,
-  PartyRepository,
-  PressKeyRepository,
-  SendClaim,
-  SendLedger,
-  StatementRecord,
-  StatementRepository,
-  SubscriberRepository,
-} from '../../ports.js';
+import type { IdempotencyRecord, Page, PartyRepository, PressKeyRepository, StatementRecord, StatementRepository } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Db } from './sqlite.js';
 import { enterListings } from './sqlite-listings.js';
@@ -26,7 +14,7 @@ type JsonRow = { json: string };
 class SqliteJsonCollection<T extends { id: string }> {
   constructor(
     private readonly db: Db,
-    private readonly table: 'parties' | 'subscribers',
+    private readonly table: 'parties',
   ) {}
   async put(item: T) {
     this.db
@@ -190,57 +178,5 @@ export class SqliteStatementRepository implements StatementRepository {
         "UPDATE statement_events SET relayed_at = ? WHERE statement_id = ? AND relayed_at IS NULL AND json_extract(event, '$.version') = ?",
       )
       .run(at, id, version);
-  }
-}
-
-/** Subscribers as JSON rows; a unique index on the stored address (sqlite.ts) gives each address one subscriber. */
-export class SqliteSubscriberRepository implements SubscriberRepository {
-  private readonly rows: SqliteJsonCollection<Subscriber>;
-  constructor(private readonly db: Db) {
-    this.rows = new SqliteJsonCollection(db, 'subscribers');
-  }
-  async put(subscriber: Subscriber) {
-    try {
-      await this.rows.put(subscriber);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
-      throw new AddressTakenError(`another subscriber holds the address of ${subscriber.id}`);
-    }
-  }
-  get(id: string) {
-    return this.rows.get(id);
-  }
-  async findByEmail(email: string) {
-    const row = this.db.prepare("SELECT json FROM subscribers WHERE json_extract(json, '$.email') = ?").get(email.toLowerCase()) as
-      | JsonRow
-      | undefined;
-    return row ? (JSON.parse(row.json) as Subscriber) : undefined;
-  }
-  list() {
-    return this.rows.list();
-  }
-}
-
-export class SqliteSendLedger implements SendLedger {
-  constructor(private readonly db: Db) {}
-  async claim(statementId: string, version: number, subscriberId: string): Promise<SendClaim> {
-    const r = this.db
-      .prepare("INSERT INTO send_ledger (statement_id, version, subscriber_id, status) VALUES (?, ?, ?, 'pending') ON CONFLICT DO NOTHING")
-      .run(statementId, version, subscriberId);
-    if (r.changes === 1) return 'claimed';
-    const row = this.db
-      .prepare('SELECT status FROM send_ledger WHERE statement_id = ? AND version = ? AND subscriber_id = ?')
-      .get(statementId, version, subscriberId) as { status: 'pending' | 'sent' };
-    return row.status;
-  }
-  async markSent(statementId: string, version: number, subscriberId: string) {
-    this.db
-      .prepare("UPDATE send_ledger SET status = 'sent' WHERE statement_id = ? AND version = ? AND subscriber_id = ?")
-      .run(statementId, version, subscriberId);
-  }
-  async release(statementId: string, version: number, subscriberId: string) {
-    this.db
-      .prepare("DELETE FROM send_ledger WHERE statement_id = ? AND version = ? AND subscriber_id = ? AND status = 'pending'")
-      .run(statementId, version, subscriberId);
   }
 }

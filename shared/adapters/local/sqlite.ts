@@ -2,6 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
+import { normaliseSubscriber } from '../../domain/subscriber.js';
+import { EMAIL_SCHEMA, fileSubscriber } from './sqlite-email.js';
 import { LISTINGS_SCHEMA, numberExistingStatements } from './sqlite-listings.js';
 
 export type Db = Database.Database;
@@ -24,12 +27,7 @@ CREATE TABLE IF NOT EXISTS statement_parties (
 CREATE TABLE IF NOT EXISTS statement_events (
   statement_id TEXT PRIMARY KEY, created_key TEXT NOT NULL, event TEXT NOT NULL, relayed_at TEXT);
 CREATE INDEX IF NOT EXISTS statement_events_created ON statement_events(created_key);
-CREATE TABLE IF NOT EXISTS subscribers (id TEXT PRIMARY KEY, json TEXT NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS subscribers_email ON subscribers(json_extract(json, '$.email'));
 CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL, hits INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS send_ledger (
-  statement_id TEXT NOT NULL, version INTEGER NOT NULL, subscriber_id TEXT NOT NULL, status TEXT NOT NULL,
-  PRIMARY KEY (statement_id, version, subscriber_id));
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS queue_messages (
   id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, body TEXT NOT NULL,
@@ -50,6 +48,7 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   db.exec(LISTINGS_SCHEMA);
+  db.exec(EMAIL_SCHEMA);
   migrate(db);
   return db;
 }
@@ -73,8 +72,26 @@ function migrate(db: Db): void {
     }
     // Statements stored before the site's listings were numbered: numbered in publication order.
     if (version < 2) numberExistingStatements(db);
-    if (version < 2) db.pragma('user_version = 2');
+    if (version < 3) fileExistingSubscribers(db);
+    if (version < 3) db.pragma('user_version = 3');
   }).immediate();
+}
+
+/**
+ * Subscribers stored before they were filed by bucket are filed now (one at a time: an iterator, not the
+ * table in memory), and the send ledger of that time becomes the leased one, its entries sent or expired.
+ */
+function fileExistingSubscribers(db: Db): void {
+  for (const row of db.prepare('SELECT json FROM subscribers').iterate() as Iterable<{ json: string }>) {
+    fileSubscriber(db, normaliseSubscriber(JSON.parse(row.json)));
+  }
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'send_ledger'").get();
+  if (!old) return;
+  db.prepare(
+    `INSERT OR IGNORE INTO mail_ledger (mail_key, subscriber_id, status, lease_until, expires_at)
+     SELECT statement_id || '#' || version, subscriber_id, status, 0, ? FROM send_ledger`,
+  ).run(expiresAfterDays(SEND_LEDGER_DAYS));
+  db.exec('DROP TABLE send_ledger');
 }
 
 /**

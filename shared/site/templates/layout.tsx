@@ -53,6 +53,7 @@ export function Layout({ title, lang, dir, description, scripts = [], contents, 
             <a href="/topics/">Topics</a>
             <a href="/archive/">Archive</a>
             <a href="/search/">Search</a>
+            <a href="/subscribe/">Subscribe</a>
           </nav>
         </header>
         <main>{children}</main>

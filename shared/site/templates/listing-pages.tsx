@@ -19,18 +19,9 @@ import {
 import { countryName, type Party } from '../../domain/party.js';
 import type { StatementSummary } from '../../domain/statement.js';
 import { Layout, renderDocument } from './layout.js';
+import { englishLanguageName, IndexLabel } from './listing-labels.js';
 import { StatementList } from './statement-list.js';
-
-const englishNames = new Intl.DisplayNames(['en'], { type: 'language' });
-
-/** The English name of a language ("Greek"), beside its own name. */
-function englishLanguageName(tag: string): string {
-  try {
-    return englishNames.of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}
+import { listingChoice, SubscribeSection } from './subscribe-form.js';
 
 /** A listing's heading, as plain text (for titles and feeds). */
 export function listingTitle(listing: string, parties: Map<string, Party>): string {
@@ -168,6 +159,7 @@ export function renderListingFront({ listing, items, size, parties, contents, si
       <FeedLinks listing={listing} />
       <StatementList items={items} parties={parties} />
       <ArchiveLinks listing={listing} size={size} />
+      {listingKind(listing) === 'year' ? null : <SubscribeSection only={listingChoice(listing, parties)} />}
     </ListingLayout>,
   );
 }
@@ -224,33 +216,6 @@ export interface KindIndexData {
   parties: Map<string, Party>;
   contents: string;
   siteUrl: string;
-}
-
-function IndexLabel({ listing, parties }: { listing: string; parties: Map<string, Party> }) {
-  const value = listingValue(listing);
-  switch (listingKind(listing)) {
-    case 'party':
-      return <>{parties.get(value)?.name ?? value}</>;
-    case 'country':
-      return <>{countryName(value)}</>;
-    case 'language': {
-      const own = languageName(value);
-      const english = englishLanguageName(value);
-      return own === english ? (
-        english
-      ) : (
-        <>
-          {english} (
-          <span lang={value} dir={textDirection(value)}>
-            {own}
-          </span>
-          )
-        </>
-      );
-    }
-    default:
-      return <>{value}</>;
-  }
 }
 
 /** The index of a kind: every party, country, language, topic or year with the number of its statements. */

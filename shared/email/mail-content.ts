@@ -1,0 +1,103 @@
+// What a send job mails: a statement's message, or a digest of a period's statements; built once per process and mailing.
+import type { MailingSpec } from '../domain/mailing.js';
+import { mailingIdOf } from '../domain/mailing.js';
+import type { Party } from '../domain/party.js';
+import type { StatementSummary } from '../domain/statement.js';
+import { isActive, matchesChoices, type Subscriber, wantsStatement } from '../domain/subscriber.js';
+import type { Platform } from '../platform.js';
+import { requireStatement } from '../services/read-statement.js';
+import { composeDigestEmail, statementMessage } from './compose.js';
+
+export interface MailContent {
+  /** Whether the subscriber, as stored now, still gets this mailing. */
+  wants(s: Subscriber): boolean;
+  compose(s: Subscriber, now: Date): Promise<Uint8Array>;
+}
+
+type ContentPlatform = Pick<Platform, 'config' | 'parties' | 'statements' | 'blobs'>;
+
+/** A digest holds at most this many statements (a busier period links to the site for the rest). */
+export const DIGEST_MAX_STATEMENTS = 100;
+/** The statements of a period read for a digest at most; beyond, a period is an archive, not news. */
+const PERIOD_MAX_STATEMENTS = 2_000;
+
+async function partiesById(p: ContentPlatform): Promise<Map<string, Party>> {
+  return new Map((await p.parties.list()).map((x) => [x.id, x]));
+}
+
+async function statementContent(p: ContentPlatform, spec: Extract<MailingSpec, { kind: 'statement' }>): Promise<MailContent> {
+  const e = spec.event;
+  const statement = await requireStatement(p, e.statementId);
+  const message = await statementMessage(p.config, statement, await partiesById(p));
+  return {
+    wants: (s) =>
+      s.frequency === 'immediate' &&
+      (e.type !== 'statement.signed' || s.parties.includes(e.party)) &&
+      wantsStatement(s, statement, e.occurredAt),
+    compose: async (s, now) => message.compose(s, now),
+  };
+}
+
+/** The statements stored in [start, end), oldest first, not those of an imported archive. */
+export async function statementsStoredIn(p: Pick<Platform, 'statements'>, start: string, end: string): Promise<StatementSummary[]> {
+  const found: StatementSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await p.statements.listStoredSince({ since: start, limit: 200, ...(cursor ? { cursor } : {}) });
+    for (const record of page.items) {
+      if (record.summary.createdAt >= end) return found;
+      if (record.event.type !== 'statement.imported') found.push(record.summary);
+    }
+    cursor = page.nextCursor;
+  } while (cursor && found.length < PERIOD_MAX_STATEMENTS);
+  return found;
+}
+
+function periodLabel(spec: Extract<MailingSpec, { kind: 'digest' }>): string {
+  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(spec.start),
+  );
+  return spec.frequency === 'daily' ? date : `the week of ${date}`;
+}
+
+async function digestContent(p: ContentPlatform, spec: Extract<MailingSpec, { kind: 'digest' }>): Promise<MailContent> {
+  const statements = await statementsStoredIn(p, spec.start, spec.end);
+  const parties = await partiesById(p);
+  // Newest first in the message; only what was stored after the reader's subscription was confirmed.
+  const matching = (s: Subscriber) =>
+    statements
+      .filter((st) => matchesChoices(s, st) && (s.confirmedAt ?? '') <= st.createdAt && s.subscribedAt <= st.createdAt)
+      .reverse()
+      .slice(0, DIGEST_MAX_STATEMENTS);
+  const period = { label: periodLabel(spec), key: mailingIdOf(spec) };
+  return {
+    wants: (s) => isActive(s) && s.frequency === spec.frequency && matching(s).length > 0,
+    compose: (s, now) => composeDigestEmail(p.config, s, matching(s), parties, period, now),
+  };
+}
+
+/** Built once per mailing and platform, for a few minutes: a mailing's jobs arrive together. */
+const caches = new WeakMap<object, Map<string, { at: number; content: Promise<MailContent> }>>();
+const CACHE_MS = 5 * 60_000;
+const CACHE_ENTRIES = 16;
+
+export function contentFor(p: ContentPlatform, spec: MailingSpec): Promise<MailContent> {
+  let cache = caches.get(p.statements);
+  if (!cache) {
+    cache = new Map();
+    caches.set(p.statements, cache);
+  }
+  const key = mailingIdOf(spec);
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < CACHE_MS) return hit.content;
+  const content = spec.kind === 'statement' ? statementContent(p, spec) : digestContent(p, spec);
+  cache.set(key, { at: now, content });
+  // A failed build is not kept: the next job tries again.
+  content.catch(() => cache.get(key)?.content === content && cache.delete(key));
+  for (const old of cache.keys()) {
+    if (cache.size <= CACHE_ENTRIES) break;
+    cache.delete(old);
+  }
+  return content;
+}
