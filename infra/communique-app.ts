@@ -19,7 +19,7 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
   const email = new EmailStack(app, stackName(config.stage, 'Email'), {
     ...common,
     data,
-    description: 'Communiqué: SES, feedback and send jobs',
+    description: 'Communiqué: SES, feedback, send jobs and subscribe requests',
   });
   const api = new ApiStack(app, stackName(config.stage, 'Api'), { ...common, data, email, description: 'Communiqué: submissions API' });
   const site = new SiteStack(app, stackName(config.stage, 'Site'), {
@@ -51,13 +51,15 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
     relay: { function: pipeline.relay, deadLetterQueue: pipeline.relayDeadLetters },
     consumers: [
       ...pipeline.consumers,
-      // The Email stack's queue, worked by the Pipeline stack's email-jobs.
+      // The Email stack's queues, worked by the Pipeline stack's email-jobs. A confirmation should go out
+      // within minutes: its queue has the default limit.
       {
         name: pipeline.emailJobs.name,
         queue: email.jobs,
         deadLetterQueue: email.jobsDeadLetters,
         oldestMessageLimit: SEND_JOB_WAIT_LIMIT,
       },
+      { name: 'email-notices', consumer: pipeline.emailJobs.name, queue: email.notices, deadLetterQueue: email.noticesDeadLetters },
       email.suppressor,
     ],
     description: 'Communiqué: alarms',

@@ -11,8 +11,13 @@ export function isStage(value: unknown): value is Stage {
 
 /** SES's sending rate out of the sandbox until AWS raises it (messages a second, for the account and region). */
 export const SES_DEFAULT_RATE = 14;
-/** The most email-jobs invocations that send at once (the event source's maximum concurrency). */
+/** The most email-jobs invocations that send the EmailJobs queue's jobs at once (its event source's maximum concurrency). */
 export const EMAIL_SENDERS = 5;
+/**
+ * The most email-jobs invocations that work the EmailNotices queue at once: subscriptions and their
+ * confirmations, which must not wait behind a mailing. 2 is the least an SQS event source allows.
+ */
+export const NOTICE_SENDERS = 2;
 
 export const StageConfig = z
   .object({
@@ -42,13 +47,13 @@ export const StageConfig = z
     mailFrom: z.string().min(3),
     /**
      * Messages a second each email-jobs invocation hands to SES. SES's rate is the account's, shared by up
-     * to EMAIL_SENDERS concurrent senders, so this is the account's rate divided by them (the default
-     * divides SES's default rate, rounded down, at least 1). Raise it when AWS raises the account's rate.
+     * to EMAIL_SENDERS + NOTICE_SENDERS concurrent invocations, so this is the account's rate divided by them
+     * (the default divides SES's default rate, rounded down, at least 1). Raise it when AWS raises the account's rate.
      */
     mailRatePerSecond: z
       .number()
       .positive()
-      .default(Math.max(1, Math.floor(SES_DEFAULT_RATE / EMAIL_SENDERS))),
+      .default(Math.max(1, Math.floor(SES_DEFAULT_RATE / (EMAIL_SENDERS + NOTICE_SENDERS)))),
     /** Who receives alarms; none means alarms go only to the alarm topic. */
     alarmEmail: z.email().optional(),
     logRetentionDays: z.number().int().positive().default(30),

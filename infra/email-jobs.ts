@@ -1,8 +1,9 @@
-// The EmailJobs queue's terms, shared by the Email stack (which owns the queue: the API, deployed before the
-// Pipeline, sends to it) and the Pipeline stack (whose email-jobs function, needing the site's URL, works it).
+// The terms of the queues email-jobs works (EmailJobs, EmailNotices), shared by the Email stack (which owns
+// them: the API, deployed before the Pipeline, sends to EmailNotices) and the Pipeline stack (whose
+// email-jobs function, needing the site's URL, works them).
 import { Duration } from 'aws-cdk-lib';
 
-/** The timeout of email-jobs; the queue hides a received job six times as long. */
+/** The timeout of email-jobs; each of its queues hides a received message six times as long. */
 export const EMAIL_JOBS_TIMEOUT = Duration.seconds(60);
 
 /**

@@ -120,14 +120,6 @@ export class ThrottledError extends Error {
   override name = 'ThrottledError';
 }
 
-/**
- * A send job stopped before all its recipients were mailed (time ran out, or another sender's claim on
- * some is still live): what was sent is recorded, and the queue's retry mails the rest.
- */
-export class UnfinishedJobError extends Error {
-  override name = 'UnfinishedJobError';
-}
-
 /** Turns zod issues into field paths a press office can act on. */
 export function fieldIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): FieldIssue[] {
   return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));

@@ -1,15 +1,7 @@
 // Readers' own subscriptions: subscribe (double opt-in), confirm, and manage preferences through signed links.
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../shared/domain/ids.js';
-import {
-  FREQUENCIES,
-  newSubscriber,
-  resubscribe,
-  type Subscriber,
-  SubscriberInput,
-  SubscriptionChoices,
-  saveSubscriber,
-} from '../../shared/domain/subscriber.js';
+import { FREQUENCIES, type Subscriber, SubscriberInput, SubscriptionChoices, withChoices } from '../../shared/domain/subscriber.js';
 import { checkSignedLink, type LinkPurpose, parseSignedLinkToken } from '../../shared/domain/subscriber-links.js';
 import { signedLinkPath } from '../../shared/email/links.js';
 import { fieldIssues, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
@@ -169,29 +161,9 @@ export function addSubscriptionRoutes(
       'email address',
       () => `subscribe-address:${sha256Hex(input.email)}`,
     )(c as Context<AuthEnv>, async () => undefined);
-    const now = p.clock.now();
-    let notice: LinkPurpose | undefined;
-    const subscriber = await saveSubscriber(p.subscribers, input.email, (existing) => {
-      notice = undefined;
-      if (!existing) {
-        notice = 'confirm';
-        return newSubscriber(input, now, false);
-      }
-      // Mail stopped by a bounce or a complaint stays stopped: a form cannot restart it.
-      if (existing.suppressedFor) return undefined;
-      if (existing.confirmedAt && !existing.unsubscribedAt) {
-        // A stranger must not change a confirmed reader's choices: the reader gets a link to do it.
-        notice = 'preferences';
-        return undefined;
-      }
-      notice = 'confirm';
-      return resubscribe(existing, input, now, false);
-    });
-    // The email-jobs consumer sends it (it knows the site's address, and paces SES); the answer does not
-    // wait for a mail server, so it takes the same time whatever the address.
-    if (subscriber && notice) {
-      await p.emailJobs.enqueue([{ kind: 'notice', subscriber: subscriber.id, purpose: notice, requestedAt: now.toISOString() }]);
-    }
+    // Stored and answered by email in the email-jobs consumer (email/subscribe.ts): the answer here is the
+    // same, and takes the same time, whether the address is new, known, or stopped.
+    await p.emailJobs.enqueue([{ kind: 'subscribe', request: input, requestedAt: p.clock.now().toISOString() }]);
     if (!form) return c.json({ status: 'accepted', detail: ACCEPTED }, 202);
     return c.html(await page('Check your inbox', <p>{ACCEPTED}</p>), 200, PAGE_HEADERS);
   });
@@ -276,7 +248,7 @@ export function addSubscriptionRoutes(
     } else {
       const choices = parseOr422(SubscriptionChoices, fields, 'preferences');
       if (s.unsubscribedAt) throw new NotFoundError('This address is unsubscribed. Subscribe again from the site to receive statements.');
-      saved = { ...s, ...choices };
+      saved = withChoices(s, choices, p.clock.now());
     }
     if (saved !== s) await p.subscribers.put(saved);
     if (!form)

@@ -1,6 +1,7 @@
 // JobQueueConsumer: SQS queue (with DLQ) -> Lambda reporting partial batch failures. What QueueConsumer is
 // without the SNS subscription: for queues the project's own functions fill (send jobs), created by the
-// consumer or, when other stacks send to it too, by a stack deployed before theirs (createWorkQueue).
+// consumer or, when other stacks send to it too, by a stack deployed before theirs (createWorkQueue); more
+// queues may feed the same function (addQueue).
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type CfnQueue, type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -34,21 +35,26 @@ export function createWorkQueue(
   return { queue, deadLetterQueue };
 }
 
-export interface JobQueueConsumerProps {
-  /** Its folder in functions/. */
-  name: string;
-  environment: Record<string, string>;
-  logs: FunctionLogs;
-  timeout?: Duration;
+/** How a queue feeds the consumer. */
+export interface QueueFeed {
+  /** Default 10. */
   batchSize?: number;
-  /** Of the queue the consumer creates; a given queue has its own. */
-  maxReceiveCount?: number;
   /**
    * At most this many concurrent invocations pull from the queue (2-1000; default: as many as Lambda
    * scales to). Unlike reserved concurrency it reserves nothing from the account and never throttles a
    * received batch, so no message burns a receive count on a throttle.
    */
   maxConcurrency?: number;
+}
+
+export interface JobQueueConsumerProps extends QueueFeed {
+  /** Its folder in functions/. */
+  name: string;
+  environment: Record<string, string>;
+  logs: FunctionLogs;
+  timeout?: Duration;
+  /** Of the queue the consumer creates; a given queue has its own. */
+  maxReceiveCount?: number;
   /**
    * A queue made elsewhere (createWorkQueue, in a stack that others send to it from) instead of one of its
    * own: it must have a dead-letter queue and hide messages at least six times `timeout`.
@@ -62,26 +68,43 @@ export class JobQueueConsumer extends Construct {
   readonly function: AppFunction;
   /** Its folder in functions/. */
   readonly name: string;
+  private readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: JobQueueConsumerProps) {
     super(scope, id);
     this.name = props.name;
-    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
-    const queues = props.queue ? givenQueue(props.name, props.queue, timeout) : createWorkQueue(this, timeout, props.maxReceiveCount);
+    this.timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const queues = props.queue
+      ? givenQueue(props.name, props.queue, this.timeout)
+      : createWorkQueue(this, this.timeout, props.maxReceiveCount);
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     this.function = new AppFunction(this, 'Consumer', {
       name: props.name,
       environment: props.environment,
-      timeout,
+      timeout: this.timeout,
       logs: props.logs,
     });
+    this.feedFrom(this.queue, props);
+  }
+
+  /**
+   * Another queue made elsewhere (createWorkQueue) that feeds the same function through an event source of
+   * its own (a Lambda may have several), so that its messages never wait behind the first queue's backlog.
+   * Checked like `queue`.
+   */
+  addQueue(queue: Queue, feed: QueueFeed = {}): void {
+    givenQueue(this.name, queue, this.timeout);
+    this.feedFrom(queue, feed);
+  }
+
+  private feedFrom(queue: IQueue, feed: QueueFeed): void {
     this.function.fn.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? 10,
+      new SqsEventSource(queue, {
+        batchSize: feed.batchSize ?? 10,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
-        ...(props.maxConcurrency ? { maxConcurrency: props.maxConcurrency } : {}),
+        ...(feed.maxConcurrency ? { maxConcurrency: feed.maxConcurrency } : {}),
       }),
     );
   }

@@ -29,17 +29,18 @@ import {
  */
 export const API_ITEMS = ['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*'];
 /**
- * What the API deletes: a subscriber's bucket entries once it leaves a bucket (unsubscribing leaves them
- * all), and its address claim when its address changes.
+ * What the API deletes: a subscriber's bucket entries once it leaves a bucket (confirming or unsubscribing
+ * re-files it). Never an address claim: the API does not change a subscriber's address.
  */
-export const API_DELETED_ITEMS = ['SUBIDX#*', 'SUBEMAIL#*'];
+export const API_DELETED_ITEMS = ['SUBIDX#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
   data: DataStack;
   /**
-   * Its queue of send jobs: the API mails nothing itself; it enqueues confirmation requests, which email-jobs
-   * composes (with the site's URL, which this stack, deployed before the site's, cannot know) and sends.
+   * Its queue, EmailNotices: the API mails nothing itself; it enqueues subscribe requests, which email-jobs
+   * stores and confirms by mail (with the site's URL, which this stack, deployed before the site's, cannot
+   * know), so that its answer takes as long whether the address is new or known.
    */
   email: EmailStack;
 }
@@ -73,7 +74,7 @@ export class ApiStack extends Stack {
         // The site's origin, for images in statements; without a custom domain it is the distribution's,
         // known only to the Site stack (which depends on this one), so images are then relative paths only.
         ...(config.domainName ? { SITE_URL: `https://${config.domainName}` } : {}),
-        EMAIL_JOBS_QUEUE_URL: email.jobs.queueUrl,
+        EMAIL_NOTICES_QUEUE_URL: email.notices.queueUrl,
         // A dynamic reference ({{resolve:secretsmanager:…}}): the value never appears in the template.
         ORIGIN_SECRET: this.originSecret.secretValue.unsafeUnwrap(),
       },
@@ -86,7 +87,7 @@ export class ApiStack extends Stack {
       API_ITEMS,
     );
     grantTableOnLeadingKeys(this.function.role, data.table, ['dynamodb:DeleteItem'], API_DELETED_ITEMS);
-    grantSendMessages(this.function.role, email.jobs);
+    grantSendMessages(this.function.role, email.notices);
     grantObjects(this.function.role, config, 'content', ['statements/*'], ['s3:GetObject', 's3:PutObject'], STATEMENT_OBJECTS);
 
     this.api = new HttpApi(this, 'HttpApi', {

@@ -1,6 +1,7 @@
 // Email: the SES sender identity (imported, or created with its DKIM records shown) and configuration
-// set; bounces and complaints feed suppress-addresses; the queue of send jobs (EmailJobs), here because the
-// API, deployed before the Pipeline stack whose email-jobs function works it, sends to it too.
+// set; bounces and complaints feed suppress-addresses; the queues email-jobs works (EmailJobs: mailings'
+// send jobs; EmailNotices: readers' subscribe requests), here because the API, deployed before the Pipeline
+// stack whose email-jobs function works them, sends to EmailNotices.
 import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
@@ -37,11 +38,17 @@ export class EmailStack extends Stack {
   readonly senderAddress: string;
   readonly suppressor: QueueConsumer;
   /**
-   * The queue of send jobs: confirmation requests (the API), mailings planned (send-emails, digests) and the
-   * rest of a job cut short (email-jobs itself), worked through by email-jobs in the Pipeline stack.
+   * The queue of send jobs: mailings planned (send-emails, digests) and the rest of a job cut short
+   * (email-jobs itself), worked through by email-jobs in the Pipeline stack.
    */
   readonly jobs: Queue;
   readonly jobsDeadLetters: Queue;
+  /**
+   * Readers' subscribe requests (the API), which email-jobs stores and confirms by mail through an event
+   * source of their own: a confirmation never waits behind a 100,000-recipient mailing's send jobs.
+   */
+  readonly notices: Queue;
+  readonly noticesDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: EmailStackProps) {
     super(scope, id, props);
@@ -92,6 +99,18 @@ export class EmailStack extends Stack {
       value: this.jobsDeadLetters.queueName,
       description:
         'Send jobs that failed five times: redrive them to EmailJobsQueueUrl once the cause is fixed (the send ledger keeps anyone from being mailed twice).',
+    });
+
+    const notices = createWorkQueue(new Construct(this, 'EmailNotices'), EMAIL_JOBS_TIMEOUT);
+    this.notices = notices.queue;
+    this.noticesDeadLetters = notices.deadLetterQueue;
+    new CfnOutput(this, 'EmailNoticesQueueUrl', {
+      value: this.notices.queueUrl,
+      description: "Readers' subscribe requests (the API), stored and confirmed by mail by email-jobs.",
+    });
+    new CfnOutput(this, 'EmailNoticesDeadLetterQueueName', {
+      value: this.noticesDeadLetters.queueName,
+      description: 'Subscribe requests that failed five times: redrive them to EmailNoticesQueueUrl once the cause is fixed.',
     });
   }
 

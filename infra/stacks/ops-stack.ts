@@ -12,9 +12,11 @@ import type { AppFunction } from '../constructs/app-function.js';
 import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import type { ApiStack } from './api-stack.js';
 
-/** A consumer's work queue and dead-letter queue, by the consumer's name. */
+/** A consumer's work queue and dead-letter queue, by the consumer's name (or the queue's, when a consumer has several). */
 export interface WatchedQueues {
   name: string;
+  /** The function that works the queue, when `name` is not its name. */
+  consumer?: string;
   queue: IQueue;
   deadLetterQueue: IQueue;
   /** How long a message may wait before its age alarms; default OLDEST_MESSAGE_LIMIT. */
@@ -81,12 +83,12 @@ export class OpsStack extends Stack {
         'yet published. Records older than 24 h expire; if any did, re-emit them with ' +
         `\`npm run cli -- --target aws --stage ${config.stage} republish --since <ISO time>\`.`,
     );
-    for (const { name, queue, deadLetterQueue, oldestMessageLimit = OLDEST_MESSAGE_LIMIT } of props.consumers) {
+    for (const { name, consumer = name, queue, deadLetterQueue, oldestMessageLimit = OLDEST_MESSAGE_LIMIT } of props.consumers) {
       alarm(
         `${name}-dlq-depth`,
         deadLetterQueue.metricApproximateNumberOfMessagesVisible(maxOver(1)),
         1,
-        `Events for ${name} are dead-lettered: read the cause in its logs, fix it, then redrive with SQS ` +
+        `Events for ${name} are dead-lettered: read the cause in the logs of ${consumer}, fix it, then redrive with SQS ` +
           '(StartMessageMoveTask, or "Start DLQ redrive" in the console) once the cause is fixed.',
       );
       alarm(
@@ -94,7 +96,7 @@ export class OpsStack extends Stack {
         queue.metricApproximateAgeOfOldestMessage(maxOver(5)),
         oldestMessageLimit.toSeconds(),
         `A message has waited ${oldestMessageLimit.toMinutes()}+ minutes in the queue of ${name}: it is failing and retrying, ` +
-          'or cannot keep up. Look at its errors and throttles.',
+          `or cannot keep up. Look at the errors and throttles of ${consumer}.`,
       );
     }
     for (const f of props.functions) {

@@ -1,6 +1,7 @@
 // Pipeline: the outbox relay (table stream -> SNS), the three consumers, each on its own queue, the
 // scheduled compaction of the search index, and the mail: send-emails and the hourly digests plan mailings
-// as jobs on the Email stack's queue of send jobs, which email-jobs works through.
+// as jobs on the Email stack's queue of send jobs, which email-jobs works through, as it does the API's
+// subscribe requests on the Email stack's EmailNotices queue.
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -12,7 +13,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { bucketName, EMAIL_SENDERS, type ResolvedConfig } from '../config.js';
+import { bucketName, EMAIL_SENDERS, NOTICE_SENDERS, type ResolvedConfig } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { EncryptedTopic } from '../constructs/encrypted-topic.js';
 import { JobQueueConsumer } from '../constructs/job-queue-consumer.js';
@@ -51,7 +52,7 @@ export class PipelineStack extends Stack {
   readonly relayDeadLetters: Queue;
   readonly consumers: QueueConsumer[];
   readonly compactor: AppFunction;
-  /** The function that sends the jobs of the Email stack's queue. */
+  /** The function that works the Email stack's queues: send jobs, and subscribe requests. */
   readonly emailJobs: JobQueueConsumer;
   readonly digests: AppFunction;
 
@@ -192,8 +193,9 @@ export class PipelineStack extends Stack {
       environment: { ...common, EMAIL_JOBS_QUEUE_URL: jobs.queueUrl },
       timeout: Duration.seconds(60),
     });
+    // It reads each period's mailing (TABLE_READ) and enqueues the plan of those not started: the planner,
+    // in email-jobs, creates them.
     grantTable(this.digests.role, data.table, TABLE_READ);
-    grantTableOnLeadingKeys(this.digests.role, data.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], ['MAILING#*']);
     grantSendMessages(this.digests.role, jobs);
     new SchedulerSchedule(this, 'DigestsSchedule', {
       description: 'Communiqué: start the mailing of digest periods that have ended',
@@ -217,9 +219,10 @@ export class PipelineStack extends Stack {
   }
 
   /**
-   * email-jobs: sends one job (a confirmation request, or a slice of a mailing's recipients) at
-   * MAIL_RATE_PER_SECOND and re-enqueues what is left of it on its queue, the Email stack's. At most
-   * EMAIL_SENDERS at once: SES's rate is the account's, shared by them.
+   * email-jobs: sends one job (a slice of a mailing's recipients, or the walk of a mailing's subscribers)
+   * at MAIL_RATE_PER_SECOND and re-enqueues what is left of it on EmailJobs; stores a reader's subscription
+   * and mails its confirmation from EmailNotices, through an event source of its own so that it never waits
+   * behind a mailing. At most EMAIL_SENDERS + NOTICE_SENDERS at once: SES's rate is the account's, shared by them.
    */
   private emailSenders(props: PipelineStackProps, common: Record<string, string>): JobQueueConsumer {
     const { config, data, email } = props;
@@ -229,26 +232,31 @@ export class PipelineStack extends Stack {
       environment: {
         ...common,
         EMAIL_JOBS_QUEUE_URL: email.jobs.queueUrl,
+        EMAIL_NOTICES_QUEUE_URL: email.notices.queueUrl,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
         MAIL_RATE_PER_SECOND: String(config.mailRatePerSecond),
       },
       logs: functionLogs(config),
-      // The queue, made in the Email stack, hides a received job six times this.
+      // The queues, made in the Email stack, hide a received message six times this.
       timeout: EMAIL_JOBS_TIMEOUT,
       batchSize: 5,
       maxConcurrency: EMAIL_SENDERS,
     });
+    jobs.addQueue(email.notices, { batchSize: 5, maxConcurrency: NOTICE_SENDERS });
     const role = jobs.function.role;
+    // Continuations go back on EmailJobs; EmailNotices it only consumes (a request cut short is retried).
     grantSendMessages(role, email.jobs);
     grantTable(role, data.table, TABLE_READ);
     grantObjects(role, config, 'content', ['statements/*'], ['s3:GetObject'], STATEMENT_OBJECTS);
-    // The send ledger, the mailing's progress and the daily counts.
-    grantTableOnLeadingKeys(
-      role,
-      data.table,
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      ['SENT#*', 'MAILING#*', 'EMAILSTATS'],
-    );
+    // Each family of items gets only what is done to it: the send ledger's entries; mailings, created by the
+    // planner's walk and advanced; the daily counts, added to (never put over, never deleted).
+    grantTableOnLeadingKeys(role, data.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], ['SENT#*']);
+    grantTableOnLeadingKeys(role, data.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['MAILING#*']);
+    grantTableOnLeadingKeys(role, data.table, ['dynamodb:UpdateItem'], ['EMAILSTATS']);
+    // A subscribe request saves its subscriber (its item, address claim and bucket entries) and so re-files
+    // it: the entries of buckets it has left are deleted. Its address never changes, so it gives up no claim.
+    grantTableOnLeadingKeys(role, data.table, ['dynamodb:PutItem'], ['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*']);
+    grantTableOnLeadingKeys(role, data.table, ['dynamodb:DeleteItem'], ['SUBIDX#*']);
     email.grantSend(role);
     return jobs;
   }

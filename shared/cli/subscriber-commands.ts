@@ -1,4 +1,4 @@
-// The CLI's `subscribers` commands: add one, import a CSV, list page by page, remove one.
+// The CLI's `subscribers` commands: add one, import a CSV, list page by page, refile all, remove one.
 import { type Command, Option } from 'commander';
 import {
   FREQUENCIES,
@@ -9,15 +9,16 @@ import {
   SubscriberInput,
   SubscriptionChoices,
   saveSubscriber,
+  withLinkSecret,
 } from '../domain/subscriber.js';
 import { ValidationError } from '../errors.js';
 import type { Page, SubscriberRepository } from '../ports.js';
 import { CountArgument, collect, parseOrExplain, type WithTarget } from './commands.js';
+import { startProgress } from './progress.js';
 import { importSubscribers } from './subscriber-import.js';
+import { type CliTarget, UsageError } from './targets.js';
 
 type Input = ReturnType<typeof SubscriberInput.parse>;
-
-import { type CliTarget, UsageError } from './targets.js';
 
 const all = (values: string[]) => values.join(',') || '*';
 
@@ -192,6 +193,28 @@ export function addSubscriberCommands(program: Command, out: (line: string) => v
         });
       },
     );
+  subscribers
+    .command('refile')
+    .description(
+      'store every subscriber again, a page at a time: files those stored by an earlier version under the buckets mailings ' +
+        'read, and gives them a link secret (run once after upgrading a deployment that had subscribers); safe to repeat',
+    )
+    .action(async () => {
+      await withTarget(async (t) => {
+        const progress = startProgress('refiling subscribers', out);
+        let done = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await t.platform.subscribers.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+          await t.platform.subscribers.putMany(page.items.map(withLinkSecret));
+          done += page.items.length;
+          progress.update(done);
+          cursor = page.nextCursor;
+        } while (cursor);
+        progress.stop();
+        out(`refiled ${done} subscriber(s)`);
+      });
+    });
   subscribers
     .command('remove')
     .description(

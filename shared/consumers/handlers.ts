@@ -1,6 +1,6 @@
 // The consumers by name: each takes one event and is safe to run again with the same event.
 
-import { EMAIL_JOBS_QUEUE } from '../adapters/local/sqlite-email.js';
+import { EMAIL_JOBS_QUEUE, EMAIL_NOTICES_QUEUE } from '../adapters/local/sqlite-email.js';
 import type { ConsumerName, StatementEvent } from '../domain/events.js';
 import type { Platform } from '../platform.js';
 import { handleEmailJob } from './email-jobs.js';
@@ -30,10 +30,14 @@ export function consumerBatches(p: Platform): Partial<Record<ConsumerName, { siz
   };
 }
 
-/** The embedded platform's queue of email jobs (SQS on AWS): the planner's continuations and the send jobs. */
+/**
+ * The embedded platform's queues of email jobs (SQS on AWS): the planner's continuations and the send jobs,
+ * and the subscribe requests apart, so that a confirmation never waits behind a mailing.
+ */
 export function emailJobQueues(
   p: Platform,
   concurrency: number,
 ): Record<string, { concurrency: number; handler: (job: unknown) => Promise<unknown> }> {
-  return { [EMAIL_JOBS_QUEUE]: { concurrency, handler: (job) => handleEmailJob(p, job) } };
+  const handler = (job: unknown) => handleEmailJob(p, job);
+  return { [EMAIL_JOBS_QUEUE]: { concurrency, handler }, [EMAIL_NOTICES_QUEUE]: { concurrency: 2, handler } };
 }

@@ -1,6 +1,7 @@
 // Mailings: a statement's or a digest period's fan-out, walked page by page into send jobs of a few dozen recipients.
 import { StatementEvent } from './events.js';
 import * as z from './schema.js';
+import { SubscriberInput } from './subscriber.js';
 
 export const DIGEST_FREQUENCIES = ['daily', 'weekly'] as const;
 export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
@@ -27,14 +28,18 @@ export const EmailJob = z.discriminatedUnion('kind', [
     mailing: MailingSpec,
     recipients: z.array(z.string()).check(z.minLength(1), z.maxLength(MAX_RECIPIENTS_PER_JOB)),
   }),
-  /** A message about the subscription itself, asked for through the API at `requestedAt` (sent once). */
-  z.object({
-    kind: z.literal('notice'),
-    subscriber: z.string(),
-    purpose: z.enum(['confirm', 'preferences']),
-    requestedAt: z.string(),
-  }),
+  /**
+   * A reader's subscribe request, taken by the API at `requestedAt`: stored and answered by email (a
+   * confirmation link, or a link to manage an existing subscription) off the request's path, so the API
+   * answers alike, in time too, whatever the address. Its own queue: it never waits behind a mailing.
+   */
+  z.object({ kind: z.literal('subscribe'), request: SubscriberInput, requestedAt: z.string() }),
 ]);
+
+/** The jobs that go to the notices queue rather than the mailing queue. */
+export function isNotice(job: EmailJob): boolean {
+  return job.kind === 'subscribe';
+}
 export type EmailJob = z.infer<typeof EmailJob>;
 
 /**

@@ -14,16 +14,17 @@ export const LINK_LIFETIME_MS: Record<LinkPurpose, number> = { confirm: 48 * HOU
 export const SIGNED_LINK_TOKEN = /^([0-9a-z]{20,32})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{27})$/;
 
 /**
- * Signed with the subscriber's own secret (HMAC-SHA256), so there is no platform key to keep or rotate,
- * and the purpose is signed too: a preferences link cannot confirm, nor a confirmation link manage.
+ * Signed with the subscriber's own link secret (HMAC-SHA256), which no email carries, so there is no
+ * platform key to keep or rotate; the purpose is signed too: a preferences link cannot confirm, nor a
+ * confirmation link manage.
  */
 function signature(secret: string, purpose: LinkPurpose, id: string, expiry: string): Buffer {
   return createHmac('sha256', secret).update(`${purpose}:${id}:${expiry}`).digest().subarray(0, 20);
 }
 
-export function signedLinkToken(s: Pick<Subscriber, 'id' | 'unsubscribeSecret'>, purpose: LinkPurpose, now: Date): string {
+export function signedLinkToken(s: { id: string; linkSecret: string }, purpose: LinkPurpose, now: Date): string {
   const expiry = Math.floor((now.getTime() + LINK_LIFETIME_MS[purpose]) / 1000).toString(36);
-  return `${s.id}.${expiry}.${signature(s.unsubscribeSecret, purpose, s.id, expiry).toString('base64url')}`;
+  return `${s.id}.${expiry}.${signature(s.linkSecret, purpose, s.id, expiry).toString('base64url')}`;
 }
 
 export function parseSignedLinkToken(token: string): { id: string; expiry: string; signature: string } | undefined {
@@ -42,9 +43,9 @@ export type LinkCheck = 'valid' | 'expired' | 'invalid';
 export function checkSignedLink(s: Subscriber | undefined, purpose: LinkPurpose, token: string, now: Date): LinkCheck {
   const parsed = parseSignedLinkToken(token);
   if (!parsed) return 'invalid';
-  const expected = signature(s?.unsubscribeSecret ?? DUMMY_SECRET, purpose, parsed.id, parsed.expiry);
+  const expected = signature(s?.linkSecret ?? DUMMY_SECRET, purpose, parsed.id, parsed.expiry);
   const given = Buffer.from(parsed.signature, 'base64url');
   const matches = given.length === expected.length && timingSafeEqual(given, expected);
-  if (!matches || !s || s.id !== parsed.id) return 'invalid';
+  if (!matches || !s?.linkSecret || s.id !== parsed.id) return 'invalid';
   return Number.parseInt(parsed.expiry, 36) * 1000 < now.getTime() ? 'expired' : 'valid';
 }

@@ -51,17 +51,22 @@ export interface Subscriber extends SubscriptionChoices {
   /** Random (see newSubscriberId); the repository finds a subscriber by address with findByEmail. */
   id: string;
   email: string;
-  /**
-   * Kept in clear: every message carries it in its unsubscribe link, and it keys the signatures of the
-   * subscriber's confirmation and preferences links (signedLink), so it unlocks nothing else.
-   */
+  /** Kept in clear: every message carries it in its unsubscribe link, and it unlocks nothing else. */
   unsubscribeSecret: string;
+  /**
+   * Keys the signatures of the subscriber's confirmation and preferences links (subscriber-links.ts); never
+   * mailed, so no email lets anyone make a link. Renewed when an unsubscribed address subscribes again.
+   * Absent in subscribers stored before it (withLinkSecret adds it; `subscribers refile` on AWS).
+   */
+  linkSecret?: string;
   createdAt: string;
   /** When the current subscription began: statements published before it are not sent, even when a
    * backlog delivers them later. Moves forward when an unsubscribed address subscribes again. */
   subscribedAt: string;
   /** Double opt-in: absent until the reader follows the confirmation link; nothing is sent before. */
   confirmedAt?: string;
+  /** When the reader last changed how often mail comes: a digest holds only what was stored after it. */
+  frequencySince?: string;
   unsubscribedAt?: string;
   /** Set when mail stopped because of SES feedback rather than the reader's click. */
   suppressedFor?: 'bounce' | 'complaint';
@@ -99,6 +104,7 @@ export function newSubscriber(input: { email: string } & Partial<SubscriptionCho
     ...NO_CHOICES,
     ...input,
     unsubscribeSecret: randomToken(20),
+    linkSecret: randomToken(20),
     createdAt: at,
     subscribedAt: at,
     ...(confirmed ? { confirmedAt: at } : {}),
@@ -120,13 +126,25 @@ export function resubscribe(
     ...rest,
     ...NO_CHOICES,
     ...input,
+    // Links made before the address left confirm nothing now.
+    ...(renewed || !rest.linkSecret ? { linkSecret: randomToken(20) } : {}),
     subscribedAt: renewed ? at : existing.subscribedAt,
     ...(stillConfirmed ? { confirmedAt } : confirmed ? { confirmedAt: at } : {}),
   };
 }
 
+/** The subscriber with a link secret, one made now if it was stored before link secrets existed. */
+export function withLinkSecret(s: Subscriber): Subscriber {
+  return s.linkSecret ? s : { ...s, linkSecret: randomToken(20) };
+}
+
 export function isActive(s: Subscriber): boolean {
   return s.confirmedAt !== undefined && s.unsubscribedAt === undefined;
+}
+
+/** The subscriber with new choices; a change of frequency is dated (a digest starts from it). */
+export function withChoices(s: Subscriber, choices: SubscriptionChoices, now: Date): Subscriber {
+  return { ...s, ...choices, ...(choices.frequency !== s.frequency ? { frequencySince: now.toISOString() } : {}) };
 }
 
 /** The subscriber's choices, e.g. to show them or to copy them into another record. */

@@ -17,8 +17,10 @@ export function unsubscribeLinkUrl(config: PlatformConfig, s: Subscriber): strin
 const LINK_PATHS: Record<LinkPurpose, string> = { confirm: '/v1/subscriptions/confirm', preferences: '/v1/subscriptions/preferences' };
 
 /** The path of a signed link that expires (subscriber-links.ts): confirming the subscription, or managing it. */
+/** The sender gives a subscriber stored before link secrets one (withLinkSecret) before it mails it. */
 export function signedLinkPath(s: Subscriber, purpose: LinkPurpose, now: Date): string {
-  return `${LINK_PATHS[purpose]}?token=${signedLinkToken(s, purpose, now)}`;
+  if (!s.linkSecret) throw new Error(`subscriber ${s.id} has no link secret yet; store it with withLinkSecret first`);
+  return `${LINK_PATHS[purpose]}?token=${signedLinkToken({ id: s.id, linkSecret: s.linkSecret }, purpose, now)}`;
 }
 
 export function signedLinkUrl(config: PlatformConfig, s: Subscriber, purpose: LinkPurpose, now: Date): string {

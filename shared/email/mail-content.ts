@@ -18,7 +18,7 @@ type ContentPlatform = Pick<Platform, 'config' | 'parties' | 'statements' | 'blo
 
 /** A digest holds at most this many statements (a busier period links to the site for the rest). */
 export const DIGEST_MAX_STATEMENTS = 100;
-/** The statements of a period read for a digest at most; beyond, a period is an archive, not news. */
+/** The statements of a period a digest chooses from at most (the newest); beyond, a period is an archive, not news. */
 const PERIOD_MAX_STATEMENTS = 2_000;
 
 async function partiesById(p: ContentPlatform): Promise<Map<string, Party>> {
@@ -45,12 +45,14 @@ export async function statementsStoredIn(p: Pick<Platform, 'statements'>, start:
   do {
     const page = await p.statements.listStoredSince({ since: start, limit: 200, ...(cursor ? { cursor } : {}) });
     for (const record of page.items) {
-      if (record.summary.createdAt >= end) return found;
+      if (record.summary.createdAt >= end) return found.slice(-PERIOD_MAX_STATEMENTS);
       if (record.event.type !== 'statement.imported') found.push(record.summary);
     }
+    // A busier period keeps its newest statements (the digest shows the newest).
+    if (found.length > 2 * PERIOD_MAX_STATEMENTS) found.splice(0, found.length - PERIOD_MAX_STATEMENTS);
     cursor = page.nextCursor;
-  } while (cursor && found.length < PERIOD_MAX_STATEMENTS);
-  return found;
+  } while (cursor);
+  return found.slice(-PERIOD_MAX_STATEMENTS);
 }
 
 function periodLabel(spec: Extract<MailingSpec, { kind: 'digest' }>): string {
@@ -60,13 +62,21 @@ function periodLabel(spec: Extract<MailingSpec, { kind: 'digest' }>): string {
   return spec.frequency === 'daily' ? date : `the week of ${date}`;
 }
 
+/**
+ * What a digest reader gets starts when the subscription was confirmed, or when the reader switched to
+ * digests (what came before that was mailed as it came).
+ */
+function digestSince(s: Subscriber): string {
+  return [s.subscribedAt, s.confirmedAt ?? '', s.frequencySince ?? ''].sort().at(-1) as string;
+}
+
 async function digestContent(p: ContentPlatform, spec: Extract<MailingSpec, { kind: 'digest' }>): Promise<MailContent> {
   const statements = await statementsStoredIn(p, spec.start, spec.end);
   const parties = await partiesById(p);
   // Newest first in the message; only what was stored after the reader's subscription was confirmed.
   const matching = (s: Subscriber) =>
     statements
-      .filter((st) => matchesChoices(s, st) && (s.confirmedAt ?? '') <= st.createdAt && s.subscribedAt <= st.createdAt)
+      .filter((st) => matchesChoices(s, st) && digestSince(s) <= st.createdAt)
       .reverse()
       .slice(0, DIGEST_MAX_STATEMENTS);
   const period = { label: periodLabel(spec), key: mailingIdOf(spec) };

@@ -1,19 +1,22 @@
 // Pacing the mailer: at most `mailRatePerSecond` messages a second from this process (SES's send rate).
 
-type Pace = () => Promise<void>;
+/** Waits for the next free slot and says true, or says false at once when that slot is past the deadline. */
+type Pace = (deadline: number) => Promise<boolean>;
 
 const paces = new WeakMap<object, Pace>();
 
-/** Each call waits for the next free slot; slots are 1/rate seconds apart. Without a rate, no wait. */
+/** Slots are 1/rate seconds apart; without a rate, every call may go at once. */
 export function pacer(ratePerSecond: number | undefined): Pace {
-  if (!ratePerSecond) return async () => undefined;
+  if (!ratePerSecond) return async (deadline) => Date.now() < deadline;
   const gap = 1000 / ratePerSecond;
   let next = 0;
-  return async () => {
+  return async (deadline) => {
     const now = Date.now();
     const slot = Math.max(now, next);
+    if (slot >= deadline) return false;
     next = slot + gap;
     if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+    return true;
   };
 }
 

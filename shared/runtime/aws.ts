@@ -32,6 +32,8 @@ const AwsEnv = z.object({
   SES_CONFIGURATION_SET: z.optional(z.string()),
   /** The mailing planner, the senders and the digests: the queue of send jobs. */
   EMAIL_JOBS_QUEUE_URL: z.optional(z.url()),
+  /** The API (subscribe requests) and email-jobs: the queue of notices, apart from the mailings. */
+  EMAIL_NOTICES_QUEUE_URL: z.optional(z.url()),
   /** The senders: messages a second each instance hands to SES (the account's rate over the concurrent senders). */
   MAIL_RATE_PER_SECOND: z.optional(z.coerce.number().check(z.positive())),
   /** Only for S3-compatible servers that do not serve virtual-hosted buckets. */
@@ -126,19 +128,14 @@ export function awsMailer(settings: AwsSettings, ses: SESv2Client = new SESv2Cli
   return { mailer: new SesMailer(ses, settings.SES_CONFIGURATION_SET) };
 }
 
-/** The queue of send jobs (SQS), for the functions given its URL. */
+/** The email job queues (SQS), as far as the function was given their URLs. */
 export function awsEmailJobs(settings: AwsSettings, sqs: SQSClient = new SQSClient({})): Pick<Platform, 'emailJobs'> {
-  const url = settings.EMAIL_JOBS_QUEUE_URL;
-  if (!url) {
-    return {
-      emailJobs: {
-        enqueue: async () => {
-          throw new Error('this function has no EMAIL_JOBS_QUEUE_URL; give it one in infra/ if it plans or sends mail');
-        },
-      },
-    };
-  }
-  return { emailJobs: new SqsEmailJobQueue(sqs, url) };
+  return {
+    emailJobs: new SqsEmailJobQueue(sqs, {
+      ...(settings.EMAIL_JOBS_QUEUE_URL ? { jobs: settings.EMAIL_JOBS_QUEUE_URL } : {}),
+      ...(settings.EMAIL_NOTICES_QUEUE_URL ? { notices: settings.EMAIL_NOTICES_QUEUE_URL } : {}),
+    }),
+  };
 }
 
 /** Every adapter: the whole platform on AWS, for tests and tools; a function builds only the parts it uses. */

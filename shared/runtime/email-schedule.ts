@@ -1,5 +1,6 @@
-// The embedded platform's stand-in for EventBridge Scheduler: a timer that starts due digests and prunes the send ledger.
-import type { SqliteSendLedger } from '../adapters/local/sqlite-email.js';
+// The embedded platform's stand-in for EventBridge Scheduler: a timer that starts due digests and prunes
+// what DynamoDB's TTL would expire (send ledger entries, mailings).
+import type { SqliteMailingRepository, SqliteSendLedger } from '../adapters/local/sqlite-email.js';
 import { startDueDigests } from '../email/digests.js';
 import type { Platform } from '../platform.js';
 
@@ -7,7 +8,7 @@ import type { Platform } from '../platform.js';
 export const SCHEDULE_EVERY_MS = 60_000;
 
 export function startEmailSchedule(
-  p: Pick<Platform, 'clock' | 'mailings' | 'emailJobs'> & { ledger: SqliteSendLedger },
+  p: Pick<Platform, 'clock' | 'emailJobs'> & { ledger: SqliteSendLedger; mailings: SqliteMailingRepository },
   onError: (e: unknown) => void,
   everyMs = SCHEDULE_EVERY_MS,
 ): { stop(): void } {
@@ -15,6 +16,7 @@ export function startEmailSchedule(
     try {
       await startDueDigests(p);
       p.ledger.prune();
+      p.mailings.prune();
     } catch (e) {
       onError(e);
     }

@@ -1,5 +1,5 @@
 // Runs a mailing in the test's process: the planner's jobs go to a list that is worked off like the queue would be.
-import { EMAIL_JOBS_QUEUE } from '../../shared/adapters/local/sqlite-email.js';
+import { EMAIL_JOBS_QUEUE, EMAIL_NOTICES_QUEUE } from '../../shared/adapters/local/sqlite-email.js';
 import { handleEmailJob } from '../../shared/consumers/email-jobs.js';
 import { sendEmails } from '../../shared/consumers/send-emails.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
@@ -62,7 +62,8 @@ export async function mailEvent(p: Platform, event: StatementEvent): Promise<Dra
 /** Works off the embedded platform's own email job queue (the queue table), as its worker would. */
 export async function drainLocalEmailJobs(p: LocalPlatform): Promise<Drained> {
   const drained: Drained = { sent: [], failed: [] };
-  for (let batch = p.queues.receive(EMAIL_JOBS_QUEUE, 10); batch.length; batch = p.queues.receive(EMAIL_JOBS_QUEUE, 10)) {
+  const receive = () => [...p.queues.receive(EMAIL_NOTICES_QUEUE, 10), ...p.queues.receive(EMAIL_JOBS_QUEUE, 10)];
+  for (let batch = receive(); batch.length; batch = receive()) {
     for (const m of batch) {
       const job = JSON.parse(m.body) as EmailJob;
       try {

@@ -1,10 +1,12 @@
-// Template assertions for the email pipeline (issue 9): the API (confirmation requests), send-emails and the
-// hourly digests (mailings) enqueue send jobs on one queue, the Email stack's; email-jobs, in the Pipeline
-// stack, sends them at SES's rate. Nothing else mails.
+// Template assertions for the email pipeline (issue 9): send-emails and the hourly digests (mailings) enqueue
+// send jobs on the Email stack's EmailJobs queue, the API readers' subscribe requests on its EmailNotices
+// queue; email-jobs, in the Pipeline stack, works both at SES's rate, each through its own event source, so
+// that a confirmation never waits behind a mailing. Nothing else mails.
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_SENDERS, resolveConfig, SES_DEFAULT_RATE } from '../../infra/config.js';
+import { EMAIL_SENDERS, NOTICE_SENDERS, resolveConfig, SES_DEFAULT_RATE } from '../../infra/config.js';
 import { JobQueueConsumer } from '../../infra/constructs/job-queue-consumer.js';
 import { EMAIL_JOBS_TIMEOUT } from '../../infra/email-jobs.js';
 import { functionLogs } from '../../infra/stacks/grants.js';
@@ -28,6 +30,14 @@ const one = (type: string, prefix: string, stack = pipeline()): [string, Json] =
   return found[0] as [string, Json];
 };
 const jobsQueue = () => one('AWS::SQS::Queue', 'EmailJobsQueue', dev.templates.email);
+const noticesQueue = () => one('AWS::SQS::Queue', 'EmailNoticesQueue', dev.templates.email);
+/** email-jobs' event source on a queue of the Email stack. */
+const mappingOf = (queueId: string): Json => {
+  const mappings = Object.values(pipeline().findResources('AWS::Lambda::EventSourceMapping')) as Json[];
+  const found = mappings.filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes(queueId));
+  expect(found).toHaveLength(1);
+  return found[0] as Json;
+};
 /** How another stack refers to an attribute of the Email stack's resource `id` (Ref when attribute is omitted). */
 const imported = (id: string, attribute = '') => ({
   'Fn::ImportValue': expect.stringMatching(
@@ -36,48 +46,68 @@ const imported = (id: string, attribute = '') => ({
 });
 const environment = (prefix: string, stack = pipeline()) =>
   one('AWS::Lambda::Function', prefix, stack)[1].Properties.Environment.Variables as Record<string, unknown>;
-/** The statements of every IAM policy of the API and pipeline stacks, with the logical id of the role each belongs to. */
+/** The statements of every IAM policy of every stack, with the logical id of the role each belongs to. */
 const statements = () =>
-  [dev.templates.api, pipeline()].flatMap((t) =>
+  Object.values(dev.templates).flatMap((t) =>
     Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: Json) =>
       (p.Properties.PolicyDocument.Statement as Json[]).map((s): Json => ({ ...s, role: p.Properties.Roles[0].Ref as string })),
     ),
   );
 const actions = (s: Json) => [s.Action].flat() as string[];
+const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [items.filter(test), items.filter((i) => !test(i))];
 
-describe('the EmailJobs queue', () => {
-  it('is the Email stack’s (deployed before the API, which sends to it), and outputs its URL and its DLQ’s name', () => {
-    const [id] = jobsQueue();
-    const [dlqId] = one('AWS::SQS::Queue', 'EmailJobsDeadLetters', dev.templates.email);
-    dev.templates.email.hasOutput('EmailJobsQueueUrl', { Value: { Ref: id } });
-    dev.templates.email.hasOutput('EmailJobsDeadLetterQueueName', { Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } });
-    expect(Object.keys(pipeline().findResources('AWS::SQS::Queue')).filter((q) => q.startsWith('emailjobs'))).toEqual([]);
-    expect(Object.keys(pipeline().findOutputs('*')).filter((o) => o.startsWith('EmailJobs'))).toEqual([]);
+describe.each([
+  ['EmailJobs', 'the queue of send jobs'],
+  ['EmailNotices', 'the queue of subscribe requests'],
+])('the %s queue (%s)', (name) => {
+  const queue = () => one('AWS::SQS::Queue', `${name}Queue`, dev.templates.email);
+  const deadLetters = () => one('AWS::SQS::Queue', `${name}DeadLetters`, dev.templates.email);
+
+  it('is the Email stack’s (deployed before the API and the Pipeline), and outputs its URL and its DLQ’s name', () => {
+    dev.templates.email.hasOutput(`${name}QueueUrl`, { Value: { Ref: queue()[0] } });
+    dev.templates.email.hasOutput(`${name}DeadLetterQueueName`, { Value: { 'Fn::GetAtt': [deadLetters()[0], 'QueueName'] } });
+    const lower = name.toLowerCase();
+    expect(Object.keys(pipeline().findResources('AWS::SQS::Queue')).filter((q) => q.toLowerCase().startsWith(lower))).toEqual([]);
+    expect(Object.keys(pipeline().findOutputs('*')).filter((o) => o.startsWith(name))).toEqual([]);
   });
 
-  it('is encrypted, refuses plain HTTP, and dead-letters a job after five receives into a queue kept 14 days', () => {
-    const [id, queue] = jobsQueue();
-    const [dlqId, dlq] = one('AWS::SQS::Queue', 'EmailJobsDeadLetters', dev.templates.email);
-    expect(queue.Properties).toMatchObject({
+  it('is encrypted, refuses plain HTTP, allows no one by its own policy, and dead-letters after five receives into a queue kept 14 days', () => {
+    const [id, q] = queue();
+    const [dlqId, dlq] = deadLetters();
+    expect(q.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
     });
     expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-    for (const q of [id, dlqId]) {
-      const [, policy] = one('AWS::SQS::QueuePolicy', q.replace(/[0-9A-F]{8}$/, 'Policy'), dev.templates.email);
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+    for (const queueId of [id, dlqId]) {
+      const [, policy] = one('AWS::SQS::QueuePolicy', queueId.replace(/[0-9A-F]{8}$/, 'Policy'), dev.templates.email);
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
+      ]);
     }
   });
 
-  it('feeds email-jobs batches of 5 with partial batch responses, at most 5 invocations at once', () => {
-    const [queueId] = jobsQueue();
+  it('hides a received message for at least six times the timeout of email-jobs, which the two stacks share', () => {
+    const [, fn] = one('AWS::Lambda::Function', 'emailjobsConsumerFunction');
+    expect(fn.Properties.Timeout).toBe(EMAIL_JOBS_TIMEOUT.toSeconds());
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(queue()[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+  });
+});
+
+describe('email-jobs’ event sources', () => {
+  it('are two: EmailJobs and EmailNotices, each feeding it on its own', () => {
     const [fnId] = one('AWS::Lambda::Function', 'emailjobsConsumerFunction');
-    const [, mapping] = one('AWS::Lambda::EventSourceMapping', 'emailjobsConsumer');
-    expect(mapping.Properties).toMatchObject({
-      EventSourceArn: imported(queueId, 'Arn'),
-      FunctionName: { Ref: fnId },
+    const mappings = Object.values(pipeline().findResources('AWS::Lambda::EventSourceMapping')) as Json[];
+    const feeding = mappings.filter((m) => m.Properties.FunctionName.Ref === fnId);
+    expect(feeding.map((m) => m.Properties.EventSourceArn)).toEqual(
+      expect.arrayContaining([imported(jobsQueue()[0], 'Arn'), imported(noticesQueue()[0], 'Arn')]),
+    );
+    expect(feeding).toHaveLength(2);
+  });
+
+  it('take send jobs in batches of 5 with partial batch responses, at most 5 invocations at once', () => {
+    expect(mappingOf(jobsQueue()[0]).Properties).toMatchObject({
       BatchSize: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: EMAIL_SENDERS },
@@ -85,74 +115,115 @@ describe('the EmailJobs queue', () => {
     expect(EMAIL_SENDERS).toBe(5);
   });
 
-  it('hides a received job for at least six times the timeout of email-jobs, which the two stacks share', () => {
-    const [, fn] = one('AWS::Lambda::Function', 'emailjobsConsumerFunction');
-    expect(fn.Properties.Timeout).toBe(EMAIL_JOBS_TIMEOUT.toSeconds());
-    expect(fn.Properties.Timeout).toBe(60);
-    expect(jobsQueue()[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+  it('take subscribe requests in batches of 5 with partial batch responses, at most 2 invocations at once (besides the 5)', () => {
+    expect(mappingOf(noticesQueue()[0]).Properties).toMatchObject({
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: NOTICE_SENDERS },
+    });
+    expect(NOTICE_SENDERS).toBe(2);
+  });
+});
+
+describe('JobQueueConsumer', () => {
+  /** A stack of its own, with queues that hide messages `seconds` and dead-letter into one DLQ. */
+  const consumers = () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Consumers');
+    const logs = functionLogs(resolveConfig('dev', { dev: { sesIdentity: 'example.org', mailFrom: 'statements@example.org' } }));
+    const dlq = new Queue(stack, 'DeadLetters');
+    return {
+      stack,
+      dlq,
+      consume: (id: string, queue: Queue) =>
+        new JobQueueConsumer(stack, id, { name: 'email-jobs', queue, environment: {}, logs, timeout: Duration.seconds(60) }),
+      hiding: (id: string, seconds: number) =>
+        new Queue(stack, id, { visibilityTimeout: Duration.seconds(seconds), deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } }),
+    };
+  };
+
+  it('cannot be given a queue that hides messages less than six times its timeout, nor one without a DLQ', () => {
+    const { stack, dlq, consume, hiding } = consumers();
+    expect(() => consume('TooShort', hiding('Short', 300))).toThrow('less than 6 times its timeout (60 s)');
+    expect(() => consume('NoDlq', new Queue(stack, 'Alone', { visibilityTimeout: Duration.seconds(360) }))).toThrow('no dead-letter queue');
+    expect(consume('Consumer', hiding('Fits', 360)).deadLetterQueue).toBe(dlq);
   });
 
-  it('cannot be given to a consumer whose timeout outlasts a sixth of its visibility, nor without a DLQ', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new Stack(app, 'Consumers');
-    const logs = functionLogs(resolveConfig('dev', { dev: { sesIdentity: 'example.org', mailFrom: 'statements@example.org' } }));
-    const consume = (id: string, queue: Queue) =>
-      new JobQueueConsumer(stack, id, { name: 'email-jobs', queue, environment: {}, logs, timeout: Duration.seconds(60) });
-    const dlq = new Queue(stack, 'DeadLetters');
-    const short = new Queue(stack, 'Short', {
-      visibilityTimeout: Duration.seconds(300),
-      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
-    });
-    expect(() => consume('TooShort', short)).toThrow('less than 6 times its timeout (60 s)');
-    expect(() => consume('NoDlq', new Queue(stack, 'Alone', { visibilityTimeout: Duration.seconds(360) }))).toThrow('no dead-letter queue');
-    const fits = new Queue(stack, 'Fits', {
-      visibilityTimeout: Duration.seconds(360),
-      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
-    });
-    expect(consume('Consumer', fits).deadLetterQueue).toBe(dlq);
+  it('takes another queue on the same terms, through an event source of its own', () => {
+    const { stack, consume, hiding } = consumers();
+    const consumer = consume('Consumer', hiding('First', 360));
+    expect(() => consumer.addQueue(hiding('SecondTooShort', 300))).toThrow('less than 6 times its timeout (60 s)');
+    expect(() => consumer.addQueue(new Queue(stack, 'SecondAlone', { visibilityTimeout: Duration.seconds(360) }))).toThrow(
+      'no dead-letter queue',
+    );
+    consumer.addQueue(hiding('Second', 360), { batchSize: 5, maxConcurrency: 2 });
+    const mappings = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping')) as Json[];
+    expect(mappings.map((m) => [m.Properties.EventSourceArn['Fn::GetAtt'][0], m.Properties.BatchSize, m.Properties.ScalingConfig])).toEqual(
+      [
+        [expect.stringMatching(/^First/), 10, undefined],
+        [expect.stringMatching(/^Second[0-9A-F]{8}$/), 5, { MaximumConcurrency: 2 }],
+      ],
+    );
   });
 });
 
 describe('the functions that plan and send mail', () => {
   const common = ['TABLE_NAME', 'CONTENT_BUCKET', 'SITE_BUCKET', 'SITE_URL', 'MAIL_FROM', 'NODE_OPTIONS'];
-  const queueUrl = () => imported(jobsQueue()[0]);
+  const jobsUrl = () => imported(jobsQueue()[0]);
+  const noticesUrl = () => imported(noticesQueue()[0]);
+  const roleName = (s: Json) => s.role.replace(/Role.*$/, '') as string;
+  /** The statements of every role on the Email stack's queue `queueId`. */
+  const on = (queueId: string) => statements().filter((s) => JSON.stringify(s.Resource).includes(queueId));
 
-  it('give email-jobs the queue it works (for continuations), the configuration set and its share of SES’s rate', () => {
+  it('give email-jobs both queues it works, the configuration set and its share of SES’s rate', () => {
     const env = environment('emailjobsConsumerFunction');
-    expect(Object.keys(env).sort()).toEqual([...common, 'EMAIL_JOBS_QUEUE_URL', 'MAIL_RATE_PER_SECOND', 'SES_CONFIGURATION_SET'].sort());
-    expect(env.EMAIL_JOBS_QUEUE_URL).toEqual(queueUrl());
+    expect(Object.keys(env).sort()).toEqual(
+      [...common, 'EMAIL_JOBS_QUEUE_URL', 'EMAIL_NOTICES_QUEUE_URL', 'MAIL_RATE_PER_SECOND', 'SES_CONFIGURATION_SET'].sort(),
+    );
+    expect(env.EMAIL_JOBS_QUEUE_URL).toEqual(jobsUrl());
+    expect(env.EMAIL_NOTICES_QUEUE_URL).toEqual(noticesUrl());
     expect(env.SES_CONFIGURATION_SET).toEqual({ 'Fn::ImportValue': expect.stringContaining('ConfigurationSet') });
     expect(env.MAIL_RATE_PER_SECOND).toBe('2');
   });
 
-  it('give send-emails (the planner) and digests the queue, and no way to mail', () => {
+  it('give send-emails (the planner) and digests the queue of send jobs, and no way to mail', () => {
     expect(Object.keys(environment('sendemailsConsumerFunction')).sort()).toEqual([...common, 'EMAIL_JOBS_QUEUE_URL'].sort());
     expect(Object.keys(environment('DigestsFunction')).sort()).toEqual([...common, 'EMAIL_JOBS_QUEUE_URL'].sort());
-    expect(environment('sendemailsConsumerFunction').EMAIL_JOBS_QUEUE_URL).toEqual(queueUrl());
-    expect(environment('DigestsFunction').EMAIL_JOBS_QUEUE_URL).toEqual(queueUrl());
+    expect(environment('sendemailsConsumerFunction').EMAIL_JOBS_QUEUE_URL).toEqual(jobsUrl());
+    expect(environment('DigestsFunction').EMAIL_JOBS_QUEUE_URL).toEqual(jobsUrl());
   });
 
-  it('let exactly the API, send-emails, email-jobs and digests send to the queue, with sqs:SendMessage alone', () => {
-    const [queueId] = jobsQueue();
-    const onQueue = statements().filter((s) => JSON.stringify(s.Resource).includes(queueId));
-    const senders = onQueue.filter((s) => actions(s).includes('sqs:SendMessage'));
-    expect(senders.map((s) => s.role.replace(/Role.*$/, '')).sort()).toEqual(['Api', 'Digests', 'emailjobsConsumer', 'sendemailsConsumer']);
-    for (const s of senders) expect(s).toMatchObject({ Action: 'sqs:SendMessage', Resource: imported(queueId, 'Arn') });
-    // Besides, only email-jobs' event source (receive, delete, change visibility) touches it.
-    expect(onQueue.filter((s) => !senders.includes(s)).map((s) => s.role.replace(/Role.*$/, ''))).toEqual(['emailjobsConsumer']);
-  });
-
-  it('give the API the queue for confirmation requests, and no way to mail', () => {
+  it('give the API the queue of subscribe requests alone, and no way to mail', () => {
     const env = environment('ApiFunction', dev.templates.api);
-    expect(Object.keys(env).sort()).toEqual(['CONTENT_BUCKET', 'EMAIL_JOBS_QUEUE_URL', 'NODE_OPTIONS', 'ORIGIN_SECRET', 'TABLE_NAME']);
-    expect(env.EMAIL_JOBS_QUEUE_URL).toEqual(queueUrl());
+    expect(Object.keys(env).sort()).toEqual(['CONTENT_BUCKET', 'EMAIL_NOTICES_QUEUE_URL', 'NODE_OPTIONS', 'ORIGIN_SECRET', 'TABLE_NAME']);
+    expect(env.EMAIL_NOTICES_QUEUE_URL).toEqual(noticesUrl());
     const api = statements().filter((s) => s.role.startsWith('ApiRole'));
     expect(api.filter((s) => actions(s).some((a) => a.startsWith('ses:')))).toEqual([]);
   });
 
+  it('let send-emails, digests and email-jobs (its continuations) send to EmailJobs, and the API alone to EmailNotices, with sqs:SendMessage alone', () => {
+    const senders = (queueId: string) => on(queueId).filter((s) => actions(s).some((a) => a.startsWith('sqs:Send')));
+    const [jobsId] = jobsQueue();
+    const [noticesId] = noticesQueue();
+    expect(senders(jobsId).map(roleName).sort()).toEqual(['Digests', 'emailjobsConsumer', 'sendemailsConsumer']);
+    // email-jobs only works subscribe requests: a request cut short is retried by SQS, not sent again.
+    expect(senders(noticesId).map(roleName)).toEqual(['Api']);
+    for (const queueId of [jobsId, noticesId]) {
+      for (const s of senders(queueId)) expect(s).toMatchObject({ Action: 'sqs:SendMessage', Resource: imported(queueId, 'Arn') });
+    }
+  });
+
+  it('let only email-jobs’ event sources receive from either queue', () => {
+    for (const [queueId] of [jobsQueue(), noticesQueue()]) {
+      const [receivers, others] = partition(on(queueId), (s) => actions(s).includes('sqs:ReceiveMessage'));
+      expect(receivers.map(roleName)).toEqual(['emailjobsConsumer']);
+      // Every other statement on it sends, and does nothing else.
+      for (const s of others) expect(actions(s)).toEqual(['sqs:SendMessage']);
+    }
+  });
+
   it('let email-jobs alone mail, as mailFrom only, through the configuration set', () => {
     const mailers = statements().filter((s) => actions(s).some((a) => a.startsWith('ses:')));
-    expect([...new Set(mailers.map((s) => s.role.replace(/Role.*$/, '')))]).toEqual(['emailjobsConsumer']);
+    expect([...new Set(mailers.map(roleName))]).toEqual(['emailjobsConsumer']);
     for (const s of mailers) expect(actions(s)).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
   });
 });
@@ -184,8 +255,9 @@ describe('digests', () => {
 
 describe('mailRatePerSecond', () => {
   const base = { sesIdentity: 'example.org', mailFrom: 'statements@example.org' };
-  it('defaults to SES’s default account rate shared by the concurrent senders, rounded down, at least 1', () => {
-    expect(resolveConfig('dev', { dev: base }).mailRatePerSecond).toBe(Math.max(1, Math.floor(SES_DEFAULT_RATE / EMAIL_SENDERS)));
+  it('defaults to SES’s default account rate shared by the concurrent senders of both queues, rounded down, at least 1', () => {
+    const senders = EMAIL_SENDERS + NOTICE_SENDERS;
+    expect(resolveConfig('dev', { dev: base }).mailRatePerSecond).toBe(Math.max(1, Math.floor(SES_DEFAULT_RATE / senders)));
     expect(resolveConfig('dev', { dev: base }).mailRatePerSecond).toBe(2);
   });
   it('takes a raised rate from the stage config, and refuses none at all', () => {

@@ -117,13 +117,13 @@ describe('the outbox relay and fan-out', () => {
     dev.templates.pipeline.hasOutput('StatementEventsTopicArn', { Value: { Ref: Match.stringLikeRegexp('^StatementEventsTopic') } });
   });
   it('gives each queue consumer a queue with a DLQ, partial batch failures, and visibility at least 6x its timeout', () => {
-    // The consumers of the pipeline (email-jobs' queue is the Email stack's) and suppress-addresses.
+    // The consumers of the pipeline (email-jobs' two queues are the Email stack's) and suppress-addresses.
     const mappings = (['pipeline', 'email'] as const).flatMap((stack) =>
       resources(dev, stack, 'AWS::Lambda::EventSourceMapping')
         .filter((m) => m.Properties.FunctionResponseTypes)
         .map((m) => [stack, m.Properties] as const),
     );
-    expect(mappings).toHaveLength(5);
+    expect(mappings).toHaveLength(6);
     for (const [stack, m] of mappings) {
       expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       const [queueStack, queueId] = referent(dev, stack, m.EventSourceArn);
@@ -260,11 +260,13 @@ describe('email', () => {
     expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/*');
     expect(JSON.stringify(ses[1]?.Resource)).toContain(':configuration-set/');
   });
-  it('keeps the queue of send jobs, to which the API (deployed before the Pipeline stack) sends confirmation requests', () => {
+  it('keeps the queues of email-jobs: send jobs, and subscribe requests, which the API (deployed before the Pipeline stack) sends', () => {
     const queues = Object.keys(dev.templates.email.findResources('AWS::SQS::Queue'));
-    expect(queues.filter((q) => q.startsWith('EmailJobs')).map((q) => q.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+    expect(queues.filter((q) => q.startsWith('Email')).map((q) => q.replace(/[0-9A-F]{8}$/, ''))).toEqual([
       'EmailJobsDeadLetters',
       'EmailJobsQueue',
+      'EmailNoticesDeadLetters',
+      'EmailNoticesQueue',
     ]);
   });
 });
@@ -272,12 +274,13 @@ describe('email', () => {
 describe('ops', () => {
   const alarms = (b: Built) => Object.fromEntries(entries(b, 'ops', 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
   const alarm = (b: Built, prefix: string) => Object.entries(alarms(b)).find(([id]) => id.startsWith(prefix))?.[1] as Json;
-  const consumers = ['render-pages', 'index-search', 'send-emails', 'email-jobs', 'suppress-addresses'];
+  // email-notices: the queue of subscribe requests, which email-jobs works besides its own.
+  const consumers = ['render-pages', 'index-search', 'send-emails', 'email-jobs', 'email-notices', 'suppress-addresses'];
   const id = (name: string) => name.replace(/-/g, '');
 
   it('alarms on every DLQ, every queue’s oldest message, the relay’s iterator age, errors and API 5xx, to the alarm topic', () => {
-    // DLQs (relay + 5 queues), oldest messages, iterator age, function errors (8), API 5xx.
-    expect(Object.keys(alarms(dev))).toHaveLength(6 + 5 + 1 + 8 + 1);
+    // DLQs (relay + 6 queues), oldest messages, iterator age, function errors (8), API 5xx.
+    expect(Object.keys(alarms(dev))).toHaveLength(7 + 6 + 1 + 8 + 1);
     for (const a of Object.values(alarms(dev))) {
       expect(a.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       expect(a.AlarmActions).toHaveLength(1);
@@ -289,15 +292,18 @@ describe('ops', () => {
       Threshold: 600_000,
     });
     for (const name of consumers) {
-      // A backlog of send jobs is normal (a mailing to 100,000 takes two hours at SES's default rate).
+      // A backlog of send jobs is normal (a mailing to 100,000 takes two hours at SES's default rate); a
+      // confirmation should go out within minutes.
       const threshold = name === 'email-jobs' ? 3 * 3600 : 900;
       expect(alarm(dev, `${id(name)}oldestmessage`)).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: threshold });
       expect(alarm(dev, `${id(name)}dlqdepth`)).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
     }
-    // email-jobs' alarms watch its queue where it is: in the Email stack.
+    // email-jobs' alarms watch its queues where they are: in the Email stack.
     for (const [alarmId, queue] of [
       ['emailjobsoldestmessage', 'EmailJobsQueue'],
       ['emailjobsdlqdepth', 'EmailJobsDeadLetters'],
+      ['emailnoticesoldestmessage', 'EmailNoticesQueue'],
+      ['emailnoticesdlqdepth', 'EmailNoticesDeadLetters'],
     ]) {
       const [{ Value }] = alarm(dev, alarmId as string).Dimensions;
       expect(referent(dev, 'ops', Value)).toEqual(['email', expect.stringMatching(new RegExp(`^${queue}[0-9A-F]{8}$`))]);
@@ -309,6 +315,8 @@ describe('ops', () => {
     expect(relay).toContain('cannot be redriven');
     expect(relay).toContain('npm run cli -- --target aws --stage dev republish --since <ISO time of the first failure>');
     for (const name of consumers) expect(alarm(dev, `${id(name)}dlqdepth`).AlarmDescription).toContain('StartMessageMoveTask');
+    // A queue named apart from its consumer sends the operator to the consumer's logs.
+    expect(alarm(dev, 'emailnoticesdlqdepth').AlarmDescription).toContain('the logs of email-jobs');
   });
   it('lets CloudWatch alarms of this account and region publish to the alarm topic and use its key', () => {
     const [policy] = resources(dev, 'ops', 'AWS::SNS::TopicPolicy');
@@ -341,6 +349,10 @@ describe('ops', () => {
     dev.templates.email.hasOutput('EmailJobsQueueUrl', { Value: { Ref: Match.stringLikeRegexp('^EmailJobsQueue') } });
     dev.templates.email.hasOutput('EmailJobsDeadLetterQueueName', {
       Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EmailJobsDeadLetters'), 'QueueName'] },
+    });
+    dev.templates.email.hasOutput('EmailNoticesQueueUrl', { Value: { Ref: Match.stringLikeRegexp('^EmailNoticesQueue') } });
+    dev.templates.email.hasOutput('EmailNoticesDeadLetterQueueName', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EmailNoticesDeadLetters'), 'QueueName'] },
     });
   });
 });
@@ -375,7 +387,7 @@ describe('least privilege', () => {
 
   it('gives each function only the services it uses', () => {
     const services = (role: string) => [...new Set(of(role).flatMap((s) => actions(s).map((a) => a.split(':')[0])))].sort();
-    // The API mails nothing: it enqueues confirmation requests for email-jobs.
+    // The API mails nothing: it enqueues subscribe requests for email-jobs.
     expect(services('api')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('streamrelay')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
     expect(services('renderpages')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
@@ -421,20 +433,25 @@ describe('least privilege', () => {
       for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'])
         expect(keysOf(role, a)).toEqual([['LOCK#*']]);
     }
-    // The planner starts mailings; the senders own the send ledger, the mailings' progress and the counts.
+    // The planner starts mailings; digests only read them (and enqueue their plans).
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(keysOf('sendemails', a)).toEqual([['MAILING#*']]);
     expect(keysOf('sendemails', 'dynamodb:DeleteItem')).toEqual([]);
-    for (const a of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'])
-      expect(keysOf('emailjobs', a)).toEqual([['SENT#*', 'MAILING#*', 'EMAILSTATS']]);
-    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']) expect(keysOf('digests', a)).toEqual([['MAILING#*']]);
-    expect(keysOf('digests', 'dynamodb:DeleteItem')).toEqual([]);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+      expect(keysOf('digests', a)).toEqual([]);
+    // The senders: each family of items only what is done to it. The send ledger; the mailings' progress; the
+    // daily counts, added to; subscribers saved by a subscribe request (re-filed: bucket entries deleted).
+    expect(keysOf('emailjobs', 'dynamodb:PutItem')).toEqual([['SENT#*'], ['MAILING#*'], ['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*']]);
+    expect(keysOf('emailjobs', 'dynamodb:UpdateItem')).toEqual([['SENT#*'], ['MAILING#*'], ['EMAILSTATS']]);
+    expect(keysOf('emailjobs', 'dynamodb:DeleteItem')).toEqual([['SENT#*'], ['SUBIDX#*']]);
+    expect(keysOf('emailjobs', 'dynamodb:BatchWriteItem')).toEqual([]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
       expect(keysOf('suppressaddresses', a)).toEqual([['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*', 'EMAILSTATS']]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
       expect(keysOf('api', a)).toEqual([['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*']]);
     }
-    // Unsubscribing takes a subscriber out of its buckets; a changed address gives up its claim.
-    expect(keysOf('api', 'dynamodb:DeleteItem')).toEqual([['SUBIDX#*', 'SUBEMAIL#*']]);
+    // Confirming and unsubscribing re-file a subscriber (out of buckets it left); the API never changes an
+    // address, so it never gives up a claim.
+    expect(keysOf('api', 'dynamodb:DeleteItem')).toEqual([['SUBIDX#*']]);
     expect(keysOf('streamrelay', 'dynamodb:UpdateItem')).toEqual([['STMT#*']]);
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     const unconditioned = statementsOf(dev).filter((s) => actions(s).some((a) => writes.includes(a)) && !s.Condition);

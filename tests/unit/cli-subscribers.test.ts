@@ -348,3 +348,24 @@ describe('email stats', () => {
     expect((await cli(['email', 'stats', '--days', 'month'])).code).toBe(2);
   });
 });
+
+describe('subscribers refile', () => {
+  it('files subscribers stored by an earlier version under their buckets and gives them link secrets, page by page', async () => {
+    const legacy = Array.from({ length: 450 }, (_, i) => aSubscriber(`old${i}@example.org`, {}, { parties: ['kke'] }));
+    await platform.subscribers.putMany(legacy);
+    // As an earlier version left them: no link secret, no bucket entries.
+    platform.db.exec("UPDATE subscribers SET json = json_remove(json, '$.linkSecret'); DELETE FROM subscriber_buckets;");
+    expect((await platform.subscribers.inBucket('party:kke', { limit: 10 })).items).toEqual([]);
+    const r = await cli(['subscribers', 'refile']);
+    expect(r.code).toBe(0);
+    expect(r.lines.at(-1)).toBe('refiled 450 subscriber(s)');
+    let filed = 0;
+    for (let page = await platform.subscribers.inBucket('party:kke', { limit: 200 }); ; ) {
+      filed += page.items.length;
+      if (!page.nextCursor) break;
+      page = await platform.subscribers.inBucket('party:kke', { limit: 200, cursor: page.nextCursor });
+    }
+    expect(filed).toBe(450);
+    expect((await found('old7@example.org')).linkSecret).toMatch(/^[0-9a-z]{32}$/);
+  });
+});

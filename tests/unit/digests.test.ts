@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber.js';
+import { choicesOf, newSubscriber, type Subscriber, withChoices } from '../../shared/domain/subscriber.js';
 import { startDueDigests } from '../../shared/email/digests.js';
 import type { Clock } from '../../shared/ports.js';
 import { submitStatement } from '../../shared/services/statements.js';
@@ -103,6 +103,21 @@ describe('digests', () => {
     const monday = (await inbox()).filter((m) => m.subject === 'Statements of 30 November 2026');
     expect(monday.map((m) => m.to).sort()).toEqual(['daily-kke@example.org', 'daily@example.org']);
     expect(titlesIn(monday[0]?.text ?? '')).toEqual(['Monday, just after midnight']);
+  });
+
+  it('leaves out what was mailed before a reader switched to the digest', async () => {
+    const switched = withChoices(
+      readers.immediate as Subscriber,
+      { ...choicesOf(readers.immediate as Subscriber), frequency: 'daily' },
+      new Date('2026-11-29T12:00:00Z'),
+    );
+    await p.subscribers.put(switched);
+    at(new Date(MONDAY + 60_000).toISOString());
+    await startDueDigests(p);
+    await drainLocalEmailJobs(p);
+    const mine = (await inbox()).filter((m) => m.to === 'now@example.org');
+    expect(mine.map((m) => m.subject)).toEqual(['Statements of 29 November 2026']);
+    expect(titlesIn(mine[0]?.text ?? '')).toEqual(['Sunday evening, of TKP']);
   });
 
   it('leaves out what was stored before the reader confirmed', async () => {

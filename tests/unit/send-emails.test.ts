@@ -11,7 +11,7 @@ import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber.js';
 import { PLAN_PAGE_SIZE } from '../../shared/email/mailings.js';
 import { SEND_LEASE_MS, sendJob } from '../../shared/email/send-job.js';
-import { ThrottledError, UnfinishedJobError } from '../../shared/errors.js';
+import { ThrottledError } from '../../shared/errors.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';
@@ -153,18 +153,23 @@ describe('mailing a statement', () => {
     expect(emlFiles()).toHaveLength(4);
   });
 
-  it('stops a job at its deadline, records what it sent, and its retry mails only the rest', async () => {
+  it('stops a job at its deadline and hands what it did not send back to the queue as a new job', async () => {
     const q = withMemoryJobs(p);
     await sendEmails(q, event);
     // One job per bucket's page here: readers of everything, of the party, of the language, of the country.
-    const jobs = q.jobs.jobs.filter((j) => j.kind === 'send');
+    const jobs = q.jobs.jobs.splice(0);
     expect(jobs).toHaveLength(4);
-    for (const job of jobs) await expect(sendJob(q, job, Date.now() - 1)).rejects.toBeInstanceOf(UnfinishedJobError);
+    for (const job of jobs) {
+      if (job.kind !== 'send') throw new Error('expected send jobs');
+      expect(await sendJob(q, job, Date.now() - 1)).toMatchObject({ sent: [], requeued: job.recipients.length });
+    }
     expect(emlFiles()).toHaveLength(0);
-    const retried = [];
-    for (const job of jobs) retried.push(...(await sendJob(q, job, Date.now() + 60_000)).sent);
-    expect(retried).toHaveLength(4);
-    for (const job of jobs) expect((await sendJob(q, job, Date.now() + 60_000)).sent).toEqual([]);
+    expect(q.jobs.jobs.flatMap((j) => (j.kind === 'send' ? j.recipients : [])).sort()).toEqual(
+      jobs.flatMap((j) => (j.kind === 'send' ? j.recipients : [])).sort(),
+    );
+    const { sent } = await drainEmailJobs(q, q.jobs);
+    expect(sent).toHaveLength(4);
+    for (const job of jobs) expect((await sendJob(q, job as never, Date.now() + 60_000)).sent).toEqual([]);
     expect(emlFiles()).toHaveLength(4);
   });
 
@@ -213,7 +218,7 @@ describe('mailing a statement', () => {
       expect(calm.sent).toHaveLength(4);
     });
 
-    it('leaves a claim under a live lease alone, and takes it over once the lease ran out', async () => {
+    it('leaves a claim under a live lease alone, and takes it over from a job delayed past the lease', async () => {
       const fake = ses({ throttleFirst: 0 });
       let now = Date.now();
       const ledger = new SqliteSendLedger(p.db, () => now);
@@ -221,11 +226,30 @@ describe('mailing a statement', () => {
       await ledger.claim(`${event.statementId}#1`, [readers.kke?.id as string], SEND_LEASE_MS);
       await sendEmails(withSes, event);
       const job = withSes.jobs.jobs.find((j) => j.kind === 'send' && j.recipients.includes(readers.kke?.id as string)) as never;
-      await expect(sendJob(withSes, job, Date.now() + 60_000)).rejects.toBeInstanceOf(UnfinishedJobError);
+      expect(await sendJob(withSes, job, Date.now() + 60_000)).toMatchObject({ sent: [], requeued: 1 });
       expect(fake.sent).toHaveLength(0);
+      const delayed = withSes.jobs.delayed.splice(0);
+      expect(delayed).toEqual([{ kind: 'send', mailing: { kind: 'statement', event }, recipients: [readers.kke?.id] }]);
       now += SEND_LEASE_MS + 1;
-      expect((await sendJob(withSes, job, Date.now() + 60_000)).sent).toEqual([readers.kke?.id]);
+      expect((await sendJob(withSes, delayed[0] as never, Date.now() + 60_000)).sent).toEqual([readers.kke?.id]);
       expect(fake.sent).toHaveLength(1);
+    });
+
+    it('records an address SES rejects for good and mails the others', async () => {
+      const fake = ses({ throttleFirst: 0 });
+      const picky = {
+        send: async (command: { input: { Destination: { ToAddresses: string[] } } }) => {
+          if (command.input.Destination.ToAddresses[0] === 'kke@example.org') {
+            throw Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+          }
+          return fake.client.send(command);
+        },
+      };
+      const { sent } = await mailEvent({ ...p, mailer: new SesMailer(picky as never) }, event);
+      expect(sent).toHaveLength(3);
+      expect(fake.sent).toHaveLength(3);
+      // Not tried again: the ledger holds it.
+      expect((await mailEvent({ ...p, mailer: new SesMailer(picky as never) }, event)).sent).toEqual([]);
     });
   });
 });

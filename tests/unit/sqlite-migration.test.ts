@@ -1,11 +1,12 @@
-// A data dir written before the site's listings were numbered: opening it numbers every statement in
-// each of its listings, in publication order, once.
+// Data dirs written by earlier versions: opening one numbers every statement in each of its listings (in
+// publication order, once), and files its subscribers under the buckets mailings read.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStatementRepository } from '../../shared/adapters/local/catalog.js';
 import { openDatabase } from '../../shared/adapters/local/sqlite.js';
+import { SqliteSendLedger, SqliteSubscriberRepository } from '../../shared/adapters/local/sqlite-email.js';
 import { SqliteListingRepository } from '../../shared/adapters/local/sqlite-listings.js';
 import { aStatementSummary, publishedEvent } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
@@ -43,5 +44,58 @@ describe('opening a data dir of the version before listings', () => {
     // Each statement is in six listings: home, its party, country, language, topic and year.
     expect(check.prepare('SELECT count(*) AS n FROM listing_entries').get()).toEqual({ n: 3 * 6 });
     check.close();
+  });
+});
+
+describe('opening a data dir of the version before subscriber buckets', () => {
+  it('files its subscribers, gives them link secrets, and keeps its send ledger', async () => {
+    const old = tempDir();
+    const db = openDatabase(old);
+    // As that version left it: subscribers as JSON rows with parties and languages only, the old ledger.
+    db.exec('DROP TABLE subscriber_buckets; DROP TABLE mail_ledger;');
+    db.exec(`CREATE TABLE send_ledger (statement_id TEXT NOT NULL, version INTEGER NOT NULL, subscriber_id TEXT NOT NULL,
+      status TEXT NOT NULL, PRIMARY KEY (statement_id, version, subscriber_id))`);
+    const put = db.prepare('INSERT INTO subscribers (id, json) VALUES (?, ?)');
+    for (let i = 0; i < 1_200; i++) {
+      const id = `s${String(i).padStart(20, '0')}`;
+      const parties = i % 2 ? ['kke'] : [];
+      put.run(
+        id,
+        JSON.stringify({
+          id,
+          email: `r${i}@example.org`,
+          parties,
+          languages: [],
+          unsubscribeSecret: `secret${i}`.padEnd(24, 'x'),
+          createdAt: '2025-01-01T00:00:00.000Z',
+          subscribedAt: '2025-01-01T00:00:00.000Z',
+        }),
+      );
+    }
+    db.prepare("INSERT INTO send_ledger VALUES ('st1', 1, 's00000000000000000001', 'sent')").run();
+    db.pragma('user_version = 2');
+    db.close();
+
+    const reopened = openDatabase(old);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    const subscribers = new SqliteSubscriberRepository(reopened);
+    const inBucket = async (bucket: string) => {
+      let n = 0;
+      for (let page = await subscribers.inBucket(bucket, { limit: 500 }); ; ) {
+        n += page.items.length;
+        if (!page.nextCursor) return n;
+        page = await subscribers.inBucket(bucket, { limit: 500, cursor: page.nextCursor });
+      }
+    };
+    expect(await inBucket('party:kke')).toBe(600);
+    expect(await inBucket('all')).toBe(600);
+    const one = await subscribers.get('s00000000000000000003');
+    expect(one).toMatchObject({ parties: ['kke'], countries: [], frequency: 'immediate', confirmedAt: '2025-01-01T00:00:00.000Z' });
+    expect(one?.linkSecret).toMatch(/^[0-9a-z]{32}$/);
+    expect((await new SqliteSendLedger(reopened).claim('st1#1', ['s00000000000000000001'], 60_000)).get('s00000000000000000001')).toBe(
+      'sent',
+    );
+    reopened.close();
+    fs.rmSync(old, { recursive: true, force: true });
   });
 });

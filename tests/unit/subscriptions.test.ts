@@ -1,4 +1,5 @@
 // Readers subscribe themselves: double opt-in through the API, signed expiring links, preferences, abuse limits.
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -73,12 +74,14 @@ describe('POST /v1/subscriptions', () => {
     const res = await app.request('/v1/subscriptions', json({ email: 'Reader@Example.org', parties: ['kke'] }));
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ status: 'accepted' });
+    // Stored off the request's path, by the email jobs' consumer.
+    expect(await p.subscribers.findByEmail('reader@example.org')).toBeUndefined();
+    await drainLocalEmailJobs(p);
     const s = await p.subscribers.findByEmail('reader@example.org');
     expect(s).toMatchObject({ parties: ['kke'], frequency: 'immediate' });
     expect(s?.confirmedAt).toBeUndefined();
     // Random ids, never derived from the address.
     expect(s?.id).not.toContain(sha256Hex('reader@example.org').slice(0, 8));
-    await drainLocalEmailJobs(p);
     const [confirmation] = await inbox('reader@example.org');
     expect(confirmation?.subject).toBe('Confirm your subscription');
     expect(linkIn(confirmation?.text, 'confirm')).toMatch(/^\/v1\/subscriptions\/confirm\?token=/);
@@ -105,8 +108,8 @@ describe('POST /v1/subscriptions', () => {
     const fresh = await app.request('/v1/subscriptions', json({ email: 'fresh@example.org', parties: ['tkp'] }, '203.0.113.10'));
     expect(known.status).toBe(fresh.status);
     expect(await known.json()).toEqual(await fresh.json());
-    expect((await p.subscribers.findByEmail('known@example.org'))?.parties).toEqual(['kke']);
     await drainLocalEmailJobs(p);
+    expect((await p.subscribers.findByEmail('known@example.org'))?.parties).toEqual(['kke']);
     // The known reader gets a link to manage the subscription instead.
     expect((await inbox('known@example.org')).at(-1)?.subject).toBe('Your subscription');
   });
@@ -126,6 +129,7 @@ describe('POST /v1/subscriptions', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await res.text()).toContain('Check your inbox');
+    await drainLocalEmailJobs(p);
     expect(await p.subscribers.findByEmail('form@example.org')).toMatchObject({
       parties: ['kke', 'tkp'],
       countries: ['GR', 'TR'],
@@ -227,6 +231,19 @@ describe('confirmation and preferences links', () => {
   it('does not take a confirmation link for a preferences link, nor the reverse', async () => {
     const confirm = await subscribeAndConfirm('purpose@example.org');
     expect((await app.request('/v1/subscriptions/preferences', json({ token: tokenOf(confirm), parties: [] }))).status).toBe(404);
+  });
+
+  it('cannot be forged from what an email carries: the unsubscribe secret signs no link', async () => {
+    await subscribeAndConfirm('forward@example.org');
+    const s = await p.subscribers.findByEmail('forward@example.org');
+    const expiry = Math.floor(now.getTime() / 1000 + 3600).toString(36);
+    const forged = createHmac('sha256', s?.unsubscribeSecret ?? '')
+      .update(`preferences:${s?.id}:${expiry}`)
+      .digest()
+      .subarray(0, 20)
+      .toString('base64url');
+    const res = await app.request(`/v1/subscriptions/preferences?token=${s?.id}.${expiry}.${forged}`);
+    expect(res.status).toBe(404);
   });
 
   it('keeps a reader who unsubscribed, and one suppressed by a complaint, from being resubscribed by a form', async () => {

@@ -57,18 +57,20 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
   async put(s: Subscriber) {
     const before = await this.get(s.id);
     await this.claim(s);
+    // Bucket items first, then the item, then the buckets it left: a failure anywhere leaves at worst a
+    // bucket item too many (a sender reads the item again before mailing), never a subscriber missing from
+    // a bucket it should be in.
+    const now = subscriberBuckets(s);
+    const gone = (before ? subscriberBuckets(before) : []).filter((b) => !now.includes(b));
+    await inParallel(now, 8, async (b) => {
+      await this.t.client.send(new PutCommand({ TableName: this.t.tableName, Item: { ...bucketKey(b, s.id), data: s } }));
+    });
     await this.t.client.send(
       new PutCommand({
         TableName: this.t.tableName,
         Item: { ...subscriberKey(s.id), gsi1pk: SUBSCRIBERS, gsi1sk: s.id, data: s },
       }),
     );
-    // The item is the truth; bucket items follow it (a sender reads the item again before mailing).
-    const now = subscriberBuckets(s);
-    const gone = (before ? subscriberBuckets(before) : []).filter((b) => !now.includes(b));
-    await inParallel(now, 8, async (b) => {
-      await this.t.client.send(new PutCommand({ TableName: this.t.tableName, Item: { ...bucketKey(b, s.id), data: s } }));
-    });
     await inParallel(gone, 8, async (b) => {
       await this.t.client.send(new DeleteCommand({ TableName: this.t.tableName, Key: bucketKey(b, s.id) }));
     });
@@ -86,6 +88,7 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Array<Record<string, unknown>> | undefined = [...new Set(ids.slice(i, i + 100))].map(subscriberKey);
       for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt === 8) throw new Error(`DynamoDB left ${keys.length} subscriber reads unprocessed after 8 attempts`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** attempt)));
         const r: BatchGetCommandOutput = await this.t.client.send(
           new BatchGetCommand({ RequestItems: { [this.t.tableName]: { Keys: keys, ConsistentRead: true } } }),

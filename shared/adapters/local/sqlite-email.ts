@@ -1,7 +1,7 @@
 // Email on SQLite: subscribers filed under their buckets, the send ledger's leases, mailings, daily counts, and the job queue.
 
 import type Database from 'better-sqlite3';
-import type { EmailJob, Mailing } from '../../domain/mailing.js';
+import { type EmailJob, isNotice, type Mailing } from '../../domain/mailing.js';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { normaliseSubscriber, type Subscriber, subscriberBuckets } from '../../domain/subscriber.js';
 import { AddressTakenError } from '../../errors.js';
@@ -35,8 +35,9 @@ CREATE TABLE IF NOT EXISTS email_stats (
   day TEXT PRIMARY KEY, sent INTEGER NOT NULL DEFAULT 0, bounces INTEGER NOT NULL DEFAULT 0, complaints INTEGER NOT NULL DEFAULT 0);
 `;
 
-/** The local queue the planner and senders share (runtime/worker.ts runs it beside the consumers). */
+/** The local queues of email jobs (runtime/worker.ts runs them beside the consumers): mailings, and notices apart. */
 export const EMAIL_JOBS_QUEUE = 'email-jobs';
+export const EMAIL_NOTICES_QUEUE = 'email-notices';
 
 type JsonRow = { json: string };
 
@@ -224,6 +225,10 @@ export class SqliteMailingRepository implements MailingRepository {
   async release(id: string, holder: string) {
     sql(this.db, 'UPDATE mailings SET lease_holder = NULL, lease_until = 0 WHERE id = ? AND lease_holder = ?').run(id, holder);
   }
+  /** Forgets mailings past the retry window (DynamoDB's TTL does this on AWS). Returns how many. */
+  prune(): number {
+    return sql(this.db, 'DELETE FROM mailings WHERE expires_at < ?').run(Math.floor(Date.now() / 1000)).changes;
+  }
   /** After a restart no walker of this (only) process is alive: every lease is free at once. */
   releaseAll(): number {
     return sql(this.db, 'UPDATE mailings SET lease_holder = NULL, lease_until = 0 WHERE lease_holder IS NOT NULL').run().changes;
@@ -251,10 +256,17 @@ export class SqliteEmailStats implements EmailStats {
 export class SqliteEmailJobQueue implements EmailJobQueue {
   constructor(private readonly queues: SqliteQueues) {}
   async enqueue(jobs: EmailJob[], options: { delaySeconds?: number } = {}) {
-    this.queues.enqueueMany(
-      EMAIL_JOBS_QUEUE,
-      jobs.map((j) => JSON.stringify(j)),
-      (options.delaySeconds ?? 0) * 1000,
-    );
+    const delayMs = (options.delaySeconds ?? 0) * 1000;
+    for (const [queue, some] of [
+      [EMAIL_NOTICES_QUEUE, jobs.filter(isNotice)],
+      [EMAIL_JOBS_QUEUE, jobs.filter((j) => !isNotice(j))],
+    ] as const) {
+      if (some.length)
+        this.queues.enqueueMany(
+          queue,
+          some.map((j) => JSON.stringify(j)),
+          delayMs,
+        );
+    }
   }
 }

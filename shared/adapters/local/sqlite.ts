@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
-import { normaliseSubscriber } from '../../domain/subscriber.js';
+import { normaliseSubscriber, withLinkSecret } from '../../domain/subscriber.js';
 import { EMAIL_SCHEMA, fileSubscriber } from './sqlite-email.js';
 import { LISTINGS_SCHEMA, numberExistingStatements } from './sqlite-listings.js';
 
@@ -82,8 +82,15 @@ function migrate(db: Db): void {
  * table in memory), and the send ledger of that time becomes the leased one, its entries sent or expired.
  */
 function fileExistingSubscribers(db: Db): void {
-  for (const row of db.prepare('SELECT json FROM subscribers').iterate() as Iterable<{ json: string }>) {
-    fileSubscriber(db, normaliseSubscriber(JSON.parse(row.json)));
+  // Pages by id, not one open iterator: better-sqlite3 allows no write on a connection while a read is open.
+  const page = db.prepare('SELECT id, json FROM subscribers WHERE id > ? ORDER BY id LIMIT 500');
+  const store = db.prepare('UPDATE subscribers SET json = ? WHERE id = ?');
+  for (let rows = page.all('') as Array<{ id: string; json: string }>; rows.length; rows = page.all(rows.at(-1)?.id) as typeof rows) {
+    for (const row of rows) {
+      const s = withLinkSecret(normaliseSubscriber(JSON.parse(row.json)));
+      store.run(JSON.stringify(s), s.id);
+      fileSubscriber(db, s);
+    }
   }
   const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'send_ledger'").get();
   if (!old) return;
