@@ -21,13 +21,23 @@ export function addressesToSuppress(f: SesFeedback): Array<{ email: string; reas
   return f.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'bounce' }));
 }
 
-export async function suppressAddresses(p: Pick<Platform, 'subscribers' | 'clock'>, feedback: SesFeedback): Promise<string[]> {
+/**
+ * Stops mail to the addresses, and counts each address it stops in the day's email stats (`email stats`):
+ * once, so a redelivered notification counts nothing again.
+ */
+export async function suppressAddresses(
+  p: Pick<Platform, 'subscribers' | 'clock' | 'emailStats'>,
+  feedback: SesFeedback,
+): Promise<string[]> {
   const suppressed: string[] = [];
+  const counts = { bounces: 0, complaints: 0 };
   for (const { email, reason } of addressesToSuppress(feedback)) {
     const subscriber = await p.subscribers.findByEmail(email);
     if (!subscriber || subscriber.unsubscribedAt) continue;
     await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString(), suppressedFor: reason });
     suppressed.push(subscriber.id);
+    counts[reason === 'bounce' ? 'bounces' : 'complaints']++;
   }
+  if (suppressed.length) await p.emailStats.add(p.clock.now().toISOString().slice(0, 10), counts);
   return suppressed;
 }

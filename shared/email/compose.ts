@@ -9,11 +9,20 @@ import { signedLinkUrl, unsubscribeLinkUrl, unsubscribeUrl } from './links.js';
 import { type DigestEntry, type FooterLinks, renderDigestEmailHtml, renderNoticeEmailHtml, renderStatementEmailHtml } from './template.js';
 
 function footerLinks(config: PlatformConfig, s: Subscriber, now: Date): FooterLinks {
-  return { preferences: signedLinkUrl(config, s, 'preferences', now), unsubscribe: unsubscribeLinkUrl(config, s) };
+  // A subscriber stored before link secrets (until `subscribers refile`) gets the unsubscribe link alone.
+  return {
+    ...(s.linkSecret ? { preferences: signedLinkUrl(config, s, 'preferences', now) } : {}),
+    unsubscribe: unsubscribeLinkUrl(config, s),
+  };
 }
 
 function footerText(links: FooterLinks): string {
-  return ['', '--', `Change what you receive: ${links.preferences}`, `Unsubscribe: ${links.unsubscribe}`].join('\n');
+  return [
+    '',
+    '--',
+    ...(links.preferences ? [`Change what you receive: ${links.preferences}`] : []),
+    `Unsubscribe: ${links.unsubscribe}`,
+  ].join('\n');
 }
 
 function listHeaders(config: PlatformConfig, s: Subscriber) {
@@ -72,6 +81,7 @@ export async function statementMessage(
     `Read it online: ${url}`,
   ].join('\n');
   const html = await renderStatementEmailHtml(statement, names, url, { preferences: PREFERENCES_MARK, unsubscribe: UNSUBSCRIBE_MARK });
+  const htmlWithoutPreferences = await renderStatementEmailHtml(statement, names, url, { unsubscribe: UNSUBSCRIBE_MARK });
   const root = new MimeNode('multipart/alternative', { baseBoundary: `communique-${statement.id}` });
   root.setHeader({
     from: config.mailFrom,
@@ -90,9 +100,9 @@ export async function statementMessage(
       root.setHeader('list-unsubscribe', `<${unsubscribeUrl(config, s)}>`);
       const headers = root.buildHeaders();
       const boundary = `--${root.boundary}`;
-      const personal = html
+      const personal = (links.preferences ? html : htmlWithoutPreferences)
         .split(PREFERENCES_MARK)
-        .join(escapeAttribute(links.preferences))
+        .join(escapeAttribute(links.preferences ?? ''))
         .split(UNSUBSCRIBE_MARK)
         .join(escapeAttribute(links.unsubscribe));
       const message = [

@@ -9,12 +9,18 @@ import type { Platform } from '../platform.js';
 const LOOKBACK = { daily: 3, weekly: 2 } as const;
 
 /**
+ * A period is mailed this long after its end, not at once: a statement stored in its last moments is
+ * committed (and visible to every reader of the table) by then.
+ */
+export const DIGEST_GRACE_MS = 10 * 60_000;
+
+/**
  * Enqueues a 'plan' job for each ended digest period whose mailing is not done: a new one starts, one in
  * progress is left to its walker (the job finds it busy), one whose walker died is taken over.
  * Returns the periods poked.
  */
 export async function startDueDigests(p: Pick<Platform, 'clock' | 'mailings' | 'emailJobs'>): Promise<string[]> {
-  const now = p.clock.now();
+  const now = new Date(p.clock.now().getTime() - DIGEST_GRACE_MS);
   const due: MailingSpec[] = [];
   for (const frequency of DIGEST_FREQUENCIES) {
     for (const period of endedPeriods(frequency, now, LOOKBACK[frequency])) {

@@ -3,7 +3,8 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { inParallel } from '../concurrency/in-parallel.js';
 import type { EmailJob } from '../domain/mailing.js';
 import { ledgerKeyOf } from '../domain/mailing.js';
-import { type Subscriber, withLinkSecret } from '../domain/subscriber.js';
+import type { Subscriber } from '../domain/subscriber.js';
+import { ThrottledError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { contentFor } from './mail-content.js';
 import { paceFor } from './pace.js';
@@ -21,6 +22,9 @@ const SENDS_AT_ONCE = 8;
 /** What SES answers for one message it will never take (a bad address, a rejected message): not retried. */
 const REJECTED = new Set(['MessageRejected', 'BadRequestException']);
 
+/** How long a job whose sends SES throttled waits before it tries the rest. */
+export const THROTTLED_RETRY_SECONDS = 30;
+
 export interface SendJobReport {
   sent: string[];
   /** Refused for good by the provider (recorded, never retried). */
@@ -36,29 +40,19 @@ type SendPlatform = Pick<
   'config' | 'clock' | 'subscribers' | 'ledger' | 'mailer' | 'emailStats' | 'emailJobs' | 'parties' | 'statements' | 'blobs'
 >;
 
-/** Subscribers stored before link secrets get theirs now, stored before any link to them is made. */
-async function withLinkSecrets(p: SendPlatform, subscribers: Subscriber[]): Promise<Subscriber[]> {
-  const missing = subscribers.filter((s) => !s.linkSecret).map(withLinkSecret);
-  if (missing.length) await p.subscribers.putMany(missing);
-  const renewed = new Map(missing.map((s) => [s.id, s]));
-  return subscribers.map((s) => renewed.get(s.id) ?? s);
-}
-
 /**
  * Sends one job until done or `deadline` (epoch ms). Recipients are read again (who unsubscribed since the
  * job was planned gets nothing), claimed for SEND_LEASE_MS, sent at the configured pace, and recorded as
  * sent as they go (SES) or together once synced (the file mailer, which cannot deliver twice). What time
- * did not allow goes back to the queue as a new job, and what another sender holds as a job delayed past
- * its lease, so that no retry count is spent on either. A failure (SES throttling past its backoff, an
- * outage) releases what was not sent and throws: the queue retries the job, and the ledger skips who has it.
+ * did not allow goes back to the queue as a new job, what another sender holds as a job delayed past its
+ * lease, and what SES throttled past its backoff as a job delayed by THROTTLED_RETRY_SECONDS, so that no
+ * retry count is spent on any of them. Any other failure (an outage, a sender SES refuses) releases what
+ * was not sent and throws: the queue retries the job, and the ledger skips who has it.
  */
 export async function sendJob(p: SendPlatform, job: Extract<EmailJob, { kind: 'send' }>, deadline: number): Promise<SendJobReport> {
   const key = ledgerKeyOf(job.mailing);
   const content = await contentFor(p, job.mailing);
-  const wanted = await withLinkSecrets(
-    p,
-    (await p.subscribers.getMany(job.recipients)).filter((s) => content.wants(s)),
-  );
+  const wanted = (await p.subscribers.getMany(job.recipients)).filter((s) => content.wants(s));
   const claims = await p.ledger.claim(
     key,
     wanted.map((s) => s.id),
@@ -84,24 +78,35 @@ export async function sendJob(p: SendPlatform, job: Extract<EmailJob, { kind: 's
       accepted.push(s.id);
       if (!p.mailer.deliversIdempotently) await p.ledger.markSent(key, [s.id]);
     } catch (e) {
-      if (REJECTED.has((e as Error)?.name)) rejected.push(s.id);
+      // A refusal that names the sender is the sender's (an unverified identity): the job fails.
+      const sender = p.config.mailFrom.match(/<([^>]+)>/)?.[1] ?? p.config.mailFrom;
+      if (REJECTED.has((e as Error)?.name) && !String((e as Error).message).includes(sender)) rejected.push(s.id);
       else failure ??= e;
     }
   });
   await p.mailer.flush?.();
+  // Several messages refused and none taken: the sender is refused (an unverified identity, a paused
+  // account), not the recipients. Nothing is recorded as done; the job fails and the queue retries it.
+  if (accepted.length === 0 && rejected.length > 1 && failure === undefined) {
+    failure = new Error(`SES refused all ${rejected.length} messages of this job; is the sender identity verified?`);
+    rejected.length = 0;
+  }
   // Recorded for good: accepted messages (again, in case a mark above failed after the provider took one)
   // and rejected ones. Only what never left is released.
   await p.ledger.markSent(key, [...accepted, ...rejected]);
   const done = new Set([...accepted, ...rejected]);
   const unsent = mine.filter((s) => !done.has(s.id)).map((s) => s.id);
   if (accepted.length) await p.emailStats.add(p.clock.now().toISOString().slice(0, 10), { sent: accepted.length });
-  if (failure !== undefined) {
+  if (failure !== undefined && !(failure instanceof ThrottledError)) {
     await p.ledger.release(key, unsent);
     throw failure;
   }
   if (unsent.length) {
     await p.ledger.release(key, unsent);
-    await p.emailJobs.enqueue([{ kind: 'send', mailing: job.mailing, recipients: unsent }]);
+    // Throttled past the mailer's backoff, the rest waits a while in the queue; out of time, it goes on at
+    // once. Either way without spending a retry.
+    const throttled = failure instanceof ThrottledError ? { delaySeconds: THROTTLED_RETRY_SECONDS } : {};
+    await p.emailJobs.enqueue([{ kind: 'send', mailing: job.mailing, recipients: unsent }], throttled);
   }
   if (heldElsewhere.length) {
     await p.emailJobs.enqueue([{ kind: 'send', mailing: job.mailing, recipients: heldElsewhere }], {

@@ -1,6 +1,6 @@
 // A reader's subscribe request, worked off the API's path: stored (unconfirmed) and answered by email.
 import type { EmailJob } from '../domain/mailing.js';
-import { newSubscriber, resubscribe, type Subscriber, saveSubscriber } from '../domain/subscriber.js';
+import { newSubscriber, resubscribe, type Subscriber, saveSubscriber, withLinkSecret } from '../domain/subscriber.js';
 import type { LinkPurpose } from '../domain/subscriber-links.js';
 import type { Platform } from '../platform.js';
 import { composeNoticeEmail } from './compose.js';
@@ -29,9 +29,12 @@ export async function acceptSubscription(p: SubscribePlatform, job: Extract<Emai
     }
     // Mail stopped by a bounce or a complaint stays stopped: a form cannot restart it.
     if (existing.suppressedFor) return undefined;
+    // Confirmed or unsubscribed after this request was made (a late redelivery): the reader has spoken.
+    if ((existing.confirmedAt ?? '') > job.requestedAt || (existing.unsubscribedAt ?? '') > job.requestedAt) return undefined;
     if (existing.confirmedAt && !existing.unsubscribedAt) {
       notice = 'preferences';
-      return undefined;
+      // Stored before link secrets: it gets one now, to be sent a link.
+      return existing.linkSecret ? undefined : withLinkSecret(existing);
     }
     notice = 'confirm';
     // Asked again before confirming: the latest choices, the same subscriber.
@@ -44,30 +47,31 @@ export async function acceptSubscription(p: SubscribePlatform, job: Extract<Emai
 }
 
 async function sendNotice(p: SubscribePlatform, s: Subscriber, purpose: LinkPurpose, requestedAt: string): Promise<boolean> {
-  const key = `notice:${purpose}:${requestedAt}`;
+  // One notice per request, whatever it turns out to be when the job runs again.
+  const key = `notice:${requestedAt}`;
   const claim = (await p.ledger.claim(key, [s.id], SEND_LEASE_MS)).get(s.id);
   if (claim === 'sent' || (claim === 'pending' && !p.mailer.deliversIdempotently)) return false;
-  const now = p.clock.now();
-  const url = signedLinkUrl(p.config, s, purpose, now);
-  const notice =
-    purpose === 'confirm'
-      ? {
-          subject: 'Confirm your subscription',
-          paragraphs: [
-            'Someone, probably you, asked to receive statements by email at this address.',
-            'Nothing will be sent unless you confirm within two days. If it was not you, ignore this message.',
-          ],
-          action: { label: 'Confirm the subscription', url },
-        }
-      : {
-          subject: 'Your subscription',
-          paragraphs: [
-            'Someone, probably you, asked to subscribe this address, which is subscribed already.',
-            'You can change what you receive or unsubscribe here.',
-          ],
-          action: { label: 'Manage your subscription', url },
-        };
   try {
+    const now = p.clock.now();
+    const url = signedLinkUrl(p.config, s, purpose, now);
+    const notice =
+      purpose === 'confirm'
+        ? {
+            subject: 'Confirm your subscription',
+            paragraphs: [
+              'Someone, probably you, asked to receive statements by email at this address.',
+              'Nothing will be sent unless you confirm within two days. If it was not you, ignore this message.',
+            ],
+            action: { label: 'Confirm the subscription', url },
+          }
+        : {
+            subject: 'Your subscription',
+            paragraphs: [
+              'Someone, probably you, asked to subscribe this address, which is subscribed already.',
+              'You can change what you receive or unsubscribe here.',
+            ],
+            action: { label: 'Manage your subscription', url },
+          };
     await paceFor(p)(Number.POSITIVE_INFINITY);
     const raw = await composeNoticeEmail(p.config, s, notice, now);
     await p.mailer.send({ messageKey: `notice-${purpose}-${s.id}-${Date.parse(requestedAt)}`, from: p.config.mailFrom, to: s.email, raw });

@@ -17,7 +17,8 @@ export function emailBodyHtml(bodyHtml: string): string {
 }
 
 export interface FooterLinks {
-  preferences: string;
+  /** Absent for a subscriber stored before link secrets, until it is refiled. */
+  preferences?: string;
   /** Carries the token in its fragment (compose.ts unsubscribeLinkUrl), never in its query. */
   unsubscribe: string;
 }
@@ -25,7 +26,12 @@ export interface FooterLinks {
 function Footer({ links }: { links: FooterLinks }) {
   return (
     <p lang="en" dir="ltr">
-      <a href={links.preferences}>Change what you receive</a> · <a href={links.unsubscribe}>Unsubscribe</a>
+      {links.preferences ? (
+        <>
+          <a href={links.preferences}>Change what you receive</a> ·{' '}
+        </>
+      ) : null}
+      <a href={links.unsubscribe}>Unsubscribe</a>
     </p>
   );
 }

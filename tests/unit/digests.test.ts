@@ -5,7 +5,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { choicesOf, newSubscriber, type Subscriber, withChoices } from '../../shared/domain/subscriber.js';
-import { startDueDigests } from '../../shared/email/digests.js';
+import { DIGEST_GRACE_MS, startDueDigests } from '../../shared/email/digests.js';
 import type { Clock } from '../../shared/ports.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
@@ -57,7 +57,7 @@ const titlesIn = (text: string) => (text.match(/^(Friday|Sunday|Monday)[^\n]*/gm
 
 describe('digests', () => {
   it('send each digest reader the statements of the period that match their choices, once per period', async () => {
-    at(new Date(MONDAY + 5 * 60_000).toISOString());
+    at(new Date(MONDAY + 15 * 60_000).toISOString());
     await startDueDigests(p);
     const { failed } = await drainLocalEmailJobs(p);
     expect(failed).toEqual([]);
@@ -86,13 +86,20 @@ describe('digests', () => {
     expect(of('pending@example.org')).toEqual([]);
   });
 
-  it('sends nothing twice when the scheduler looks again, and catches up on periods missed while down', async () => {
+  it('waits a few minutes past a period before mailing it, for statements stored in its last moments', async () => {
     at(new Date(MONDAY + 60_000).toISOString());
+    expect((await startDueDigests(p)).filter((id) => id.includes('2026-11-29'))).toEqual([]);
+    at(new Date(MONDAY + DIGEST_GRACE_MS).toISOString());
+    expect(await startDueDigests(p)).toContain('digest:daily:2026-11-29T00:00:00.000Z');
+  });
+
+  it('sends nothing twice when the scheduler looks again, and catches up on periods missed while down', async () => {
+    at(new Date(MONDAY + 11 * 60_000).toISOString());
     await startDueDigests(p);
     await drainLocalEmailJobs(p);
     const first = (await inbox()).length;
     // A minute later, and after a restart: the same periods, all done.
-    at(new Date(MONDAY + 2 * 60_000).toISOString());
+    at(new Date(MONDAY + 12 * 60_000).toISOString());
     expect(await startDueDigests(p)).toEqual([]);
     await drainLocalEmailJobs(p);
     expect(await inbox()).toHaveLength(first);
@@ -112,7 +119,7 @@ describe('digests', () => {
       new Date('2026-11-29T12:00:00Z'),
     );
     await p.subscribers.put(switched);
-    at(new Date(MONDAY + 60_000).toISOString());
+    at(new Date(MONDAY + 11 * 60_000).toISOString());
     await startDueDigests(p);
     await drainLocalEmailJobs(p);
     const mine = (await inbox()).filter((m) => m.to === 'now@example.org');
@@ -122,7 +129,7 @@ describe('digests', () => {
 
   it('leaves out what was stored before the reader confirmed', async () => {
     await p.subscribers.put({ ...readers.daily, confirmedAt: '2026-11-29T12:00:00.000Z' } as Subscriber);
-    at(new Date(MONDAY + 60_000).toISOString());
+    at(new Date(MONDAY + 11 * 60_000).toISOString());
     await startDueDigests(p);
     await drainLocalEmailJobs(p);
     const mine = (await inbox()).filter((m) => m.to === 'daily@example.org');

@@ -77,7 +77,7 @@ describe('functions/render-pages/handler', () => {
 });
 
 describe('functions/suppress-addresses/handler', () => {
-  it('stops mail to permanently bounced and complaining subscribers, not to transient bounces', async () => {
+  it('stops mail to permanently bounced and complaining subscribers, not to transient bounces, and counts them', async () => {
     const { handler } = await import('../../functions/suppress-addresses/handler.js');
     const add = async (email: string) => {
       const s = newSubscriber({ email, parties: [], languages: [] }, new Date());
@@ -108,6 +108,11 @@ describe('functions/suppress-addresses/handler', () => {
     expect((await platform.subscribers.get(hard))?.suppressedFor).toBe('bounce');
     expect((await platform.subscribers.get(soft))?.unsubscribedAt).toBeUndefined();
     expect((await platform.subscribers.get(angry))?.suppressedFor).toBe('complaint');
+    // Counted for `email stats`, once: the same notifications again count nothing more.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await platform.emailStats.since(today)).toEqual([{ day: today, sent: 0, bounces: 1, complaints: 1 }]);
+    expect((await handler(snsInSqsEvent(feedback), lambdaContext)).batchItemFailures).toEqual([]);
+    expect(await platform.emailStats.since(today)).toEqual([{ day: today, sent: 0, bounces: 1, complaints: 1 }]);
   });
 });
 

@@ -9,7 +9,7 @@ import { openCounters } from '../../shared/adapters/local/sqlite.js';
 import { SqliteRateLimiter } from '../../shared/adapters/local/sqlite-rate-limiter.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { sha256Hex } from '../../shared/domain/ids.js';
-import { newSubscriber } from '../../shared/domain/subscriber.js';
+import { newSubscriber, SubscriberInput } from '../../shared/domain/subscriber.js';
 import { LINK_LIFETIME_MS } from '../../shared/domain/subscriber-links.js';
 import type { Clock } from '../../shared/ports.js';
 import { submitStatement } from '../../shared/services/statements.js';
@@ -104,6 +104,7 @@ describe('POST /v1/subscriptions', () => {
 
   it('answers a known address exactly as a new one, and never lets a stranger change its choices', async () => {
     await subscribeAndConfirm('known@example.org', { parties: ['kke'] });
+    now = new Date(now.getTime() + 1000);
     const known = await app.request('/v1/subscriptions', json({ email: 'known@example.org', parties: ['tkp'] }, '203.0.113.10'));
     const fresh = await app.request('/v1/subscriptions', json({ email: 'fresh@example.org', parties: ['tkp'] }, '203.0.113.10'));
     expect(known.status).toBe(fresh.status);
@@ -244,6 +245,42 @@ describe('confirmation and preferences links', () => {
       .toString('base64url');
     const res = await app.request(`/v1/subscriptions/preferences?token=${s?.id}.${expiry}.${forged}`);
     expect(res.status).toBe(404);
+  });
+
+  it('changes nothing and mails nothing when a subscribe job comes again after the reader confirmed or left', async () => {
+    const request = {
+      kind: 'subscribe',
+      request: SubscriberInput.parse({ email: 'late@example.org' }),
+      requestedAt: now.toISOString(),
+    } as const;
+    await p.emailJobs.enqueue([request]);
+    await drainLocalEmailJobs(p);
+    const link = linkIn((await inbox('late@example.org'))[0]?.text, 'confirm');
+    now = new Date(now.getTime() + 1000);
+    await app.request('/v1/subscriptions/confirm', form([['token', tokenOf(link)]]));
+    // The same job, delivered again (a batch whose Lambda timed out comes back minutes later).
+    await p.emailJobs.enqueue([request]);
+    await drainLocalEmailJobs(p);
+    expect(await inbox('late@example.org')).toHaveLength(1);
+    const s = await p.subscribers.findByEmail('late@example.org');
+    expect(s?.confirmedAt).toBeDefined();
+    await p.subscribers.put({ ...(s as NonNullable<typeof s>), unsubscribedAt: new Date(now.getTime() + 1000).toISOString() });
+    await p.emailJobs.enqueue([request]);
+    await drainLocalEmailJobs(p);
+    expect((await p.subscribers.findByEmail('late@example.org'))?.unsubscribedAt).toBeDefined();
+    expect(await inbox('late@example.org')).toHaveLength(1);
+  });
+
+  it('sends a reader stored before link secrets a working preferences link when the address is entered again', async () => {
+    const legacy = newSubscriber({ email: 'legacy@example.org' }, now);
+    const { linkSecret: _none, ...stored } = legacy;
+    await p.subscribers.put(stored);
+    expect((await app.request('/v1/subscriptions', json({ email: 'legacy@example.org' }))).status).toBe(202);
+    const { failed } = await drainLocalEmailJobs(p);
+    expect(failed).toEqual([]);
+    const [notice] = await inbox('legacy@example.org');
+    expect(notice?.subject).toBe('Your subscription');
+    expect((await app.request(linkIn(notice?.text, 'preferences'))).status).toBe(200);
   });
 
   it('keeps a reader who unsubscribed, and one suppressed by a complaint, from being resubscribed by a form', async () => {

@@ -7,8 +7,11 @@ import type { Mailer, OutgoingEmail } from '../../ports.js';
 /** What SES answers when the send rate is exceeded (the SDK's own retries have passed by then). */
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 
-/** Waits before each retry of a throttled send, with jitter of up to half of it. */
-export const THROTTLE_BACKOFF_MS = [500, 1_000, 2_000, 4_000];
+/**
+ * Waits before each retry of a throttled send, with jitter of up to half of it: at most 4.5 s in all, within
+ * the 5 s a consumer keeps back from its invocation's end (a job then hands the rest back to the queue).
+ */
+export const THROTTLE_BACKOFF_MS = [200, 400, 800, 1_600];
 
 export class SesMailer implements Mailer {
   /** SES sends every call: the send ledger keeps a message from going out twice. */

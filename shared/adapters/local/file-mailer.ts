@@ -12,6 +12,8 @@ export class FileMailer implements Mailer {
   /** The file name is the message key, so a second send of the same message replaces it with itself. */
   readonly deliversIdempotently = true;
   private readonly unsynced = new Set<string>();
+  /** Syncs under way (another job's flush may have taken this job's files): a flush waits for all of them. */
+  private readonly syncing = new Set<Promise<void>>();
   private folderReady = false;
   private written = 0;
 
@@ -36,14 +38,23 @@ export class FileMailer implements Mailer {
   async flush(): Promise<void> {
     const files = [...this.unsynced];
     this.unsynced.clear();
-    if (files.length === 0) return;
-    try {
-      await inParallel(files, 32, syncToDisk);
-      await syncToDisk(this.outboxDir);
-    } catch (e) {
-      for (const f of files) this.unsynced.add(f);
-      throw e;
+    if (files.length) {
+      const sync = (async () => {
+        try {
+          await inParallel(files, 32, syncToDisk);
+          await syncToDisk(this.outboxDir);
+        } catch (e) {
+          for (const f of files) this.unsynced.add(f);
+          throw e;
+        }
+      })();
+      this.syncing.add(sync);
+      void sync.then(
+        () => this.syncing.delete(sync),
+        () => this.syncing.delete(sync),
+      );
     }
+    await Promise.all([...this.syncing]);
   }
 }
 
