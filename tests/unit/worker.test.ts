@@ -79,13 +79,15 @@ describe('startWorker', () => {
 
   it('does not hand a message out again while it is still being handled past its visibility timeout', async () => {
     db = openDatabase(tempDir());
-    const queues = new SqliteQueues(db, CONSUMERS, { ...settings, visibilityTimeoutMs: 60 });
+    // The heartbeat renews every third of the visibility timeout: a timer late by more than two thirds
+    // of it (a loaded CI machine) would fail the test, so the timeout is not made too short.
+    const queues = new SqliteQueues(db, CONSUMERS, { ...settings, visibilityTimeoutMs: 300 });
     queues.enqueue('send-emails', eventBody(1));
     let starts = 0;
     let done = false;
     const long: EventHandler = async () => {
       starts++;
-      await sleep(300);
+      await sleep(1_200);
       done = true;
     };
     const idle: EventHandler = async () => undefined;
