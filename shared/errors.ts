@@ -100,6 +100,11 @@ export class AddressTakenError extends Error {
   override name = 'AddressTakenError';
 }
 
+/** A record changed since it was read (its revision moved on): read it again and retry the change. */
+export class StaleWriteError extends Error {
+  override name = 'StaleWriteError';
+}
+
 /** A conditional put lost: the object changed since it was read. Read again and retry. */
 export class PreconditionFailedError extends Error {
   override name = 'PreconditionFailedError';

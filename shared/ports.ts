@@ -125,9 +125,11 @@ export type SendClaim = 'claimed' | 'pending' | 'sent';
 
 export interface SubscriberRepository {
   /**
-   * Stores the subscriber under its id, claims its address, and files it under its buckets
-   * (subscriberBuckets: none once it is unsubscribed or unconfirmed); AddressTakenError when another
-   * subscriber holds the address.
+   * Stores the subscriber under its id at revision + 1, claims its address, and files it under its buckets
+   * (subscriberBuckets: none once it is unsubscribed or unconfirmed). Only while the stored record is still
+   * at `subscriber.revision` (none stored, or stored by a version without revisions, counts as 0):
+   * StaleWriteError otherwise (read again: changeSubscriber). AddressTakenError when another subscriber
+   * holds the address.
    */
   put(subscriber: Subscriber): Promise<void>;
   /** put() for each; the embedded table commits them together (an import's group commit). */

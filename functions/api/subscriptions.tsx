@@ -1,7 +1,14 @@
 // Readers' own subscriptions: subscribe (double opt-in), confirm, and manage preferences through signed links.
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../shared/domain/ids.js';
-import { FREQUENCIES, type Subscriber, SubscriberInput, SubscriptionChoices, withChoices } from '../../shared/domain/subscriber.js';
+import {
+  changeSubscriber,
+  FREQUENCIES,
+  type Subscriber,
+  SubscriberInput,
+  SubscriptionChoices,
+  withChoices,
+} from '../../shared/domain/subscriber.js';
 import { checkSignedLink, type LinkPurpose, parseSignedLinkToken } from '../../shared/domain/subscriber-links.js';
 import { signedLinkPath } from '../../shared/email/links.js';
 import { fieldIssues, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
@@ -207,8 +214,10 @@ export function addSubscriptionRoutes(
     const s = await subscriberOfLink(p, String(fields.token ?? ''), 'confirm');
     const now = p.clock.now();
     // Confirming twice changes nothing; nor does confirming after unsubscribing meanwhile.
-    const confirmed = s.confirmedAt || s.unsubscribedAt ? s : { ...s, confirmedAt: now.toISOString() };
-    if (confirmed !== s) await p.subscribers.put(confirmed);
+    const confirmed =
+      (await changeSubscriber(p.subscribers, s.id, (current) =>
+        current.confirmedAt || current.unsubscribedAt ? undefined : { ...current, confirmedAt: now.toISOString() },
+      )) ?? s;
     // A path, not a URL: this page is on the site's own origin, whose address the API may not know.
     const manage = signedLinkPath(confirmed, 'preferences', now);
     if (!form) return c.json({ status: confirmed.unsubscribedAt ? 'unsubscribed' : 'confirmed' });
@@ -241,16 +250,17 @@ export function addSubscriptionRoutes(
   v1.post('/subscriptions/preferences', perClient, async (c) => {
     const { fields, form } = await readFields(c.req.raw);
     const s = await subscriberOfLink(p, String(fields.token ?? ''), 'preferences');
-    const now = p.clock.now().toISOString();
-    let saved: Subscriber;
-    if (fields.action === 'unsubscribe') {
-      saved = s.unsubscribedAt ? s : { ...s, unsubscribedAt: now };
-    } else {
-      const choices = parseOr422(SubscriptionChoices, fields, 'preferences');
-      if (s.unsubscribedAt) throw new NotFoundError('This address is unsubscribed. Subscribe again from the site to receive statements.');
-      saved = withChoices(s, choices, p.clock.now());
+    const now = p.clock.now();
+    const unsubscribe = fields.action === 'unsubscribe';
+    const choices = unsubscribe ? undefined : parseOr422(SubscriptionChoices, fields, 'preferences');
+    if (choices && s.unsubscribedAt) {
+      throw new NotFoundError('This address is unsubscribed. Subscribe again from the site to receive statements.');
     }
-    if (saved !== s) await p.subscribers.put(saved);
+    const saved =
+      (await changeSubscriber(p.subscribers, s.id, (current) => {
+        if (current.unsubscribedAt) return undefined;
+        return choices ? withChoices(current, choices, now) : { ...current, unsubscribedAt: now.toISOString() };
+      })) ?? s;
     if (!form)
       return c.json({
         status: saved.unsubscribedAt ? 'unsubscribed' : 'saved',

@@ -1,6 +1,6 @@
 // Unsubscribing: RFC 8058 one-click POSTs from mail providers, and a confirmation page for readers.
 import type { Hono, MiddlewareHandler } from 'hono';
-import { parseUnsubscribeToken, UNSUBSCRIBE_TOKEN, unsubscribeSecretMatches } from '../../shared/domain/subscriber.js';
+import { changeSubscriber, parseUnsubscribeToken, UNSUBSCRIBE_TOKEN, unsubscribeSecretMatches } from '../../shared/domain/subscriber.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import type { AuthEnv } from './auth.js';
@@ -77,7 +77,9 @@ export function addUnsubscribeRoutes(
     if (!matches || !subscriber) {
       throw new NotFoundError('This unsubscribe link is not valid. Use the link of your most recent email.');
     }
-    if (!subscriber.unsubscribedAt) await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString() });
+    await changeSubscriber(p.subscribers, subscriber.id, (current) =>
+      current.unsubscribedAt ? undefined : { ...current, unsubscribedAt: p.clock.now().toISOString() },
+    );
     const html = await page('Unsubscribed', <p>You are unsubscribed; no more email will be sent to this address.</p>);
     return c.html(html, 200, PAGE_HEADERS);
   });

@@ -1,6 +1,8 @@
 // The CLI's `subscribers` commands: add one, import a CSV, list page by page, refile all, remove one.
 import { type Command, Option } from 'commander';
+import { inParallel } from '../concurrency/in-parallel.js';
 import {
+  changeSubscriber,
   FREQUENCIES,
   type Frequency,
   newSubscriber,
@@ -206,7 +208,10 @@ export function addSubscriberCommands(program: Command, out: (line: string) => v
         let cursor: string | undefined;
         do {
           const page = await t.platform.subscribers.list({ limit: 200, ...(cursor ? { cursor } : {}) });
-          await t.platform.subscribers.putMany(page.items.map(withLinkSecret));
+          // Each read again and stored at its revision: a reader's change meanwhile is never undone.
+          await inParallel(page.items, 8, async (s) => {
+            await changeSubscriber(t.platform.subscribers, s.id, (current) => withLinkSecret({ ...current }));
+          });
           done += page.items.length;
           progress.update(done);
           cursor = page.nextCursor;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { type CsvError, parse } from 'csv-parse';
 import { newSubscriber, resubscribe, type Subscriber, SubscriberInput, saveSubscriber } from '../domain/subscriber.js';
-import { AddressTakenError, fieldIssues } from '../errors.js';
+import { AddressTakenError, fieldIssues, StaleWriteError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { startProgress } from './progress.js';
 import { UsageError } from './targets.js';
@@ -76,8 +76,8 @@ async function store(p: Pick<Platform, 'subscribers'>, pending: Pending, now: Da
   try {
     await p.subscribers.putMany(batch);
   } catch (e) {
-    // Someone subscribed one of these addresses meanwhile: row by row, each an update of what is there now.
-    if (!(e instanceof AddressTakenError)) throw e;
+    // Someone subscribed or changed one of these addresses meanwhile: row by row, each an update of what is there now.
+    if (!(e instanceof AddressTakenError || e instanceof StaleWriteError)) throw e;
     Object.assign(counts, { added: 0, updated: 0, skipped: 0 });
     for (const [email, { input, rows }] of pending) {
       let outcome: Outcome = 'added';

@@ -1,5 +1,6 @@
 // suppress-addresses: SES bounce and complaint notifications stop all mail to those subscribers.
 import * as z from '../domain/schema.js';
+import { type Subscriber, saveSubscriber } from '../domain/subscriber.js';
 import type { Platform } from '../platform.js';
 
 const Recipients = z.array(z.object({ emailAddress: z.string() }));
@@ -32,9 +33,12 @@ export async function suppressAddresses(
   const suppressed: string[] = [];
   const counts = { bounces: 0, complaints: 0 };
   for (const { email, reason } of addressesToSuppress(feedback)) {
-    const subscriber = await p.subscribers.findByEmail(email);
-    if (!subscriber || subscriber.unsubscribedAt) continue;
-    await p.subscribers.put({ ...subscriber, unsubscribedAt: p.clock.now().toISOString(), suppressedFor: reason });
+    let stopped = false;
+    const subscriber = await saveSubscriber(p.subscribers, email, (existing) => {
+      stopped = existing !== undefined && !existing.unsubscribedAt;
+      return stopped ? { ...(existing as Subscriber), unsubscribedAt: p.clock.now().toISOString(), suppressedFor: reason } : undefined;
+    });
+    if (!stopped || !subscriber) continue;
     suppressed.push(subscriber.id);
     counts[reason === 'bounce' ? 'bounces' : 'complaints']++;
   }

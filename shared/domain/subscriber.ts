@@ -1,5 +1,5 @@
 // Email subscribers: their choices, double opt-in, the buckets they are found by, and who wants a statement.
-import { AddressTakenError } from '../errors.js';
+import { AddressTakenError, StaleWriteError } from '../errors.js';
 import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
 import { canonicalLanguage } from './language.js';
@@ -70,6 +70,12 @@ export interface Subscriber extends SubscriptionChoices {
   unsubscribedAt?: string;
   /** Set when mail stopped because of SES feedback rather than the reader's click. */
   suppressedFor?: 'bounce' | 'complaint';
+  /**
+   * How many times it was stored. A put is conditional on it (the repository stores revision + 1 only
+   * while the stored record is still at this revision): two writers that read the same record cannot
+   * overwrite each other's change; the later one reads again (changeSubscriber, saveSubscriber).
+   */
+  revision?: number;
 }
 
 /** Random, never derived from the address: an id must not let anyone who knows an address find or probe it. */
@@ -238,27 +244,53 @@ export function unsubscribeSecretMatches(s: Subscriber | undefined, secret: stri
   return matches && s !== undefined;
 }
 
-/**
- * Adds a subscriber, or updates the one that holds the address. Two adds of one address racing each
- * other: the repository lets one claim the address, and the other retries as an update of it.
- * `change` decides the record to store from the one found (undefined for a new address).
- */
-export async function saveSubscriber(
+/** Attempts of a read-modify-write of a subscriber before a writer that keeps losing gives up. */
+const ATTEMPTS = 5;
+
+async function readModifyWrite(
   subscribers: SubscriberRepository,
-  email: string,
+  read: () => Promise<Subscriber | undefined>,
   change: (existing: Subscriber | undefined) => Subscriber | undefined,
 ): Promise<Subscriber | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const existing = await subscribers.findByEmail(email);
+    const existing = await read();
     const subscriber = change(existing);
     if (!subscriber) return existing;
     try {
       await subscribers.put(subscriber);
-      return subscriber;
+      return { ...subscriber, revision: (subscriber.revision ?? 0) + 1 };
     } catch (e) {
-      if (!(e instanceof AddressTakenError) || attempt === 3) throw e;
+      const lost = e instanceof AddressTakenError || e instanceof StaleWriteError;
+      if (!lost || attempt === ATTEMPTS) throw e;
     }
   }
+}
+
+/**
+ * Adds a subscriber, or updates the one that holds the address. Two adds of one address racing each
+ * other: the repository lets one claim the address, and the other retries as an update of it; two updates
+ * racing: the later one reads again. `change` decides the record to store from the one found (undefined
+ * for a new address), or undefined to store nothing.
+ */
+export function saveSubscriber(
+  subscribers: SubscriberRepository,
+  email: string,
+  change: (existing: Subscriber | undefined) => Subscriber | undefined,
+): Promise<Subscriber | undefined> {
+  return readModifyWrite(subscribers, () => subscribers.findByEmail(email), change);
+}
+
+/** Changes the subscriber with this id (read again whenever another writer changed it meanwhile). */
+export function changeSubscriber(
+  subscribers: SubscriberRepository,
+  id: string,
+  change: (existing: Subscriber) => Subscriber | undefined,
+): Promise<Subscriber | undefined> {
+  return readModifyWrite(
+    subscribers,
+    () => subscribers.get(id),
+    (existing) => (existing ? change(existing) : undefined),
+  );
 }
 
 /** An operator's add: confirmed, with these choices (the address's earlier record keeps its id). */

@@ -6,8 +6,8 @@ import { renderPages } from '../../shared/consumers/render-pages.js';
 import type { StatementEvent } from '../../shared/domain/events.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
 import { listingKey, type StatementSummary } from '../../shared/domain/statement.js';
-import { newSubscriber, SubscriberInput, saveSubscription } from '../../shared/domain/subscriber.js';
-import { AddressTakenError } from '../../shared/errors.js';
+import { changeSubscriber, newSubscriber, SubscriberInput, saveSubscription } from '../../shared/domain/subscriber.js';
+import { AddressTakenError, StaleWriteError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { searchStore } from '../../shared/search/store-search.js';
 import { readStatement } from '../../shared/services/read-statement.js';
@@ -203,7 +203,7 @@ describe.each(adapters.sets)('$name', ({ make }) => {
     it('stores subscribers and files the active ones under their buckets, page by page', async () => {
       const kke = newSubscriber({ email: 'reader@example.org', parties: ['kke', 'tkp'] }, new Date());
       await p.subscribers.put(kke);
-      expect(await p.subscribers.get(kke.id)).toEqual(kke);
+      expect(await p.subscribers.get(kke.id)).toEqual({ ...kke, revision: 1 });
       const greeks = Array.from({ length: 7 }, (_, i) => newSubscriber({ email: `gr${i}@example.org`, countries: ['GR'] }, new Date()));
       await p.subscribers.putMany(greeks);
       const pending = newSubscriber({ email: 'pending@example.org', countries: ['GR'] }, new Date(), false);
@@ -226,12 +226,12 @@ describe.each(adapters.sets)('$name', ({ make }) => {
       expect(await ids('country:GR')).toEqual(greeks.map((s) => s.id).sort());
       expect(await ids('digest:weekly')).toEqual([digest.id]);
       // Confirming files it; unsubscribing takes it out of every bucket; changing choices moves it.
-      await p.subscribers.put({ ...pending, confirmedAt: new Date().toISOString() });
+      await p.subscribers.put({ ...pending, revision: 1, confirmedAt: new Date().toISOString() });
       expect(await ids('country:GR')).toContain(pending.id);
-      await p.subscribers.put({ ...kke, unsubscribedAt: new Date().toISOString() });
+      await p.subscribers.put({ ...kke, revision: 1, unsubscribedAt: new Date().toISOString() });
       expect(await ids('party:kke')).toEqual([]);
       const [first, second] = greeks as [typeof kke, typeof kke];
-      await p.subscribers.put({ ...first, countries: [], languages: ['el'] });
+      await p.subscribers.put({ ...first, revision: 1, countries: [], languages: ['el'] });
       expect(await ids('country:GR')).not.toContain(first.id);
       expect(await ids('language:el')).toEqual([first.id]);
       const some = await p.subscribers.getMany([second.id, 'nosuchid0000000000000000', digest.id]);
@@ -243,6 +243,30 @@ describe.each(adapters.sets)('$name', ({ make }) => {
       const all = await p.subscribers.list({ limit: 100 });
       expect(all.items.map((s) => s.email)).toContain('reader@example.org');
       expect(all.items).toHaveLength(9);
+    });
+
+    it('stores a change only over the revision it read: of two writers of one record, the later reads again', async () => {
+      const s = newSubscriber({ email: 'contested@example.org' }, new Date());
+      await p.subscribers.put(s);
+      const read = (await p.subscribers.get(s.id)) as typeof s;
+      await p.subscribers.put({ ...read, parties: ['kke'] });
+      // A writer still holding the first read loses, and changes nothing.
+      await expect(p.subscribers.put({ ...read, unsubscribedAt: '2026-11-29T00:00:00.000Z' })).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await p.subscribers.get(s.id)).toMatchObject({ parties: ['kke'], revision: 2 });
+      // changeSubscriber reads again: both changes stand, however many writers race.
+      await Promise.all(
+        ['2026-11-29T00:00:00.000Z', '2026-11-29T00:00:01.000Z'].map((at, i) =>
+          changeSubscriber(p.subscribers, s.id, (current) =>
+            i === 0 ? { ...current, unsubscribedAt: at } : { ...current, topics: ['peace'] },
+          ),
+        ),
+      );
+      expect(await p.subscribers.get(s.id)).toMatchObject({
+        parties: ['kke'],
+        topics: ['peace'],
+        unsubscribedAt: '2026-11-29T00:00:00.000Z',
+        revision: 4,
+      });
     });
 
     it('lets exactly one caller claim a send, and another take it over once its lease ran out', async () => {
@@ -307,15 +331,15 @@ describe.each(adapters.sets)('$name', ({ make }) => {
     it('finds a subscriber by its address in any case, and nothing for an unknown address', async () => {
       const s = newSubscriber(input('finder@example.org'), new Date());
       await p.subscribers.put(s);
-      expect(await p.subscribers.findByEmail('finder@example.org')).toEqual(s);
-      expect(await p.subscribers.findByEmail('Finder@Example.ORG')).toEqual(s);
+      expect(await p.subscribers.findByEmail('finder@example.org')).toEqual({ ...s, revision: 1 });
+      expect(await p.subscribers.findByEmail('Finder@Example.ORG')).toEqual({ ...s, revision: 1 });
       expect(await p.subscribers.findByEmail('nobody@example.org')).toBeUndefined();
     });
     it('refuses a second subscriber with a taken address, and keeps updates of the holder', async () => {
       const first = newSubscriber(input('taken@example.org'), new Date());
       await p.subscribers.put(first);
       await expect(p.subscribers.put(newSubscriber(input('taken@example.org'), new Date()))).rejects.toBeInstanceOf(AddressTakenError);
-      await p.subscribers.put({ ...first, unsubscribedAt: '2026-11-29T00:00:00.000Z' });
+      await p.subscribers.put({ ...first, revision: 1, unsubscribedAt: '2026-11-29T00:00:00.000Z' });
       expect((await p.subscribers.findByEmail('taken@example.org'))?.unsubscribedAt).toBe('2026-11-29T00:00:00.000Z');
     });
     it('updates the same subscriber when an address is added again, also by concurrent adds', async () => {

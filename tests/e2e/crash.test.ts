@@ -93,6 +93,8 @@ describe('kill -9 mid-batch', () => {
 describe('kill -9 in the middle of a 5,000-recipient fan-out', () => {
   const RECIPIENTS = 5_000;
   it('ends with every recipient mailed exactly once', async () => {
+    // The test before left its restarted platform running: stop it, or it would run on after the suite.
+    await platform?.stop();
     expect((await runCli(fanOutDir, partiesAddArgs())).code).toBe(0);
     const key = await issueKey(fanOutDir, 'kke');
     const setup = localDeps({

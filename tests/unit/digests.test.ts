@@ -118,7 +118,7 @@ describe('digests', () => {
       { ...choicesOf(readers.immediate as Subscriber), frequency: 'daily' },
       new Date('2026-11-29T12:00:00Z'),
     );
-    await p.subscribers.put(switched);
+    await p.subscribers.put({ ...switched, revision: 1 });
     at(new Date(MONDAY + 11 * 60_000).toISOString());
     await startDueDigests(p);
     await drainLocalEmailJobs(p);
@@ -128,7 +128,7 @@ describe('digests', () => {
   });
 
   it('leaves out what was stored before the reader confirmed', async () => {
-    await p.subscribers.put({ ...readers.daily, confirmedAt: '2026-11-29T12:00:00.000Z' } as Subscriber);
+    await p.subscribers.put({ ...readers.daily, revision: 1, confirmedAt: '2026-11-29T12:00:00.000Z' } as Subscriber);
     at(new Date(MONDAY + 11 * 60_000).toISOString());
     await startDueDigests(p);
     await drainLocalEmailJobs(p);

@@ -13,7 +13,7 @@ import { sha256Hex } from '../../domain/ids.js';
 import type { Mailing } from '../../domain/mailing.js';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { normaliseSubscriber, type Subscriber, subscriberBuckets } from '../../domain/subscriber.js';
-import { AddressTakenError } from '../../errors.js';
+import { AddressTakenError, StaleWriteError } from '../../errors.js';
 import type { EmailCounts, EmailStats, MailingRepository, Page, SendClaim, SendLedger, SubscriberRepository } from '../../ports.js';
 import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
 import { GSI, getData, type Item, isConditionFailure, type TableRef } from './dynamo-table.js';
@@ -54,8 +54,12 @@ async function pageAfter(
 export class DynamoSubscriberRepository implements SubscriberRepository {
   constructor(private readonly t: TableRef) {}
 
-  async put(s: Subscriber) {
+  async put(input: Subscriber) {
+    const expected = input.revision ?? 0;
+    const s = { ...input, revision: expected + 1 };
     const before = await this.get(s.id);
+    if ((before?.revision ?? 0) !== expected)
+      throw new StaleWriteError(`subscriber ${s.id} changed since it was read (revision ${expected})`);
     await this.claim(s);
     // Bucket items first, then the item, then the buckets it left: a failure anywhere leaves at worst a
     // bucket item too many (a sender reads the item again before mailing), never a subscriber missing from
@@ -65,12 +69,21 @@ export class DynamoSubscriberRepository implements SubscriberRepository {
     await inParallel(now, 8, async (b) => {
       await this.t.client.send(new PutCommand({ TableName: this.t.tableName, Item: { ...bucketKey(b, s.id), data: s } }));
     });
-    await this.t.client.send(
-      new PutCommand({
-        TableName: this.t.tableName,
-        Item: { ...subscriberKey(s.id), gsi1pk: SUBSCRIBERS, gsi1sk: s.id, data: s },
-      }),
-    );
+    try {
+      await this.t.client.send(
+        new PutCommand({
+          TableName: this.t.tableName,
+          Item: { ...subscriberKey(s.id), gsi1pk: SUBSCRIBERS, gsi1sk: s.id, data: s },
+          // The revision read: a record stored by a version without revisions counts as 0.
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(pk) OR attribute_not_exists(#d.#r) OR #d.#r = :r' : '#d.#r = :r',
+          ExpressionAttributeNames: { '#d': 'data', '#r': 'revision' },
+          ExpressionAttributeValues: { ':r': expected },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      throw new StaleWriteError(`subscriber ${s.id} changed since it was read (revision ${expected})`);
+    }
     await inParallel(gone, 8, async (b) => {
       await this.t.client.send(new DeleteCommand({ TableName: this.t.tableName, Key: bucketKey(b, s.id) }));
     });

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { type EmailJob, isNotice, type Mailing } from '../../domain/mailing.js';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { normaliseSubscriber, type Subscriber, subscriberBuckets } from '../../domain/subscriber.js';
-import { AddressTakenError } from '../../errors.js';
+import { AddressTakenError, StaleWriteError } from '../../errors.js';
 import type {
   EmailCounts,
   EmailJobQueue,
@@ -76,16 +76,28 @@ export class SqliteSubscriberRepository implements SubscriberRepository {
   constructor(private readonly db: Db) {}
 
   private write(s: Subscriber): void {
+    const expected = s.revision ?? 0;
+    const stored = { ...s, revision: expected + 1 };
+    let changes: number;
     try {
-      sql(this.db, 'INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(
-        s.id,
-        JSON.stringify(s),
-      );
+      changes =
+        expected === 0
+          ? sql(
+              this.db,
+              `INSERT INTO subscribers (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json
+               WHERE COALESCE(json_extract(subscribers.json, '$.revision'), 0) = 0`,
+            ).run(s.id, JSON.stringify(stored)).changes
+          : sql(this.db, "UPDATE subscribers SET json = ? WHERE id = ? AND json_extract(json, '$.revision') = ?").run(
+              JSON.stringify(stored),
+              s.id,
+              expected,
+            ).changes;
     } catch (e) {
       if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
       throw new AddressTakenError(`another subscriber holds the address of ${s.id}`);
     }
-    fileSubscriber(this.db, s);
+    if (changes === 0) throw new StaleWriteError(`subscriber ${s.id} changed since it was read (revision ${expected})`);
+    fileSubscriber(this.db, stored);
   }
   async put(s: Subscriber) {
     this.db.transaction(() => this.write(s)).immediate();
