@@ -3,7 +3,8 @@ import { canonicalLanguage, textDirection } from './language.js';
 import { CountryCode, PartyId } from './party.js';
 import * as z from './schema.js';
 
-const Topic = z
+/** A topic slug, as statements and subscriptions name them. */
+export const Topic = z
   .string()
   .check(
     z.trim(),
@@ -11,7 +12,7 @@ const Topic = z
     z.regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,47}$/u, 'a topic is a short slug of letters, digits and hyphens'),
   );
 
-const LanguageTag = z.pipe(
+export const LanguageTag = z.pipe(
   z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag (for example "el", "fa", "pt-BR")')),
   z.transform((t) => canonicalLanguage(t) as string),
 );

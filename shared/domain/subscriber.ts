@@ -2,25 +2,13 @@
 import { AddressTakenError, StaleWriteError } from '../errors.js';
 import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
-import { canonicalLanguage } from './language.js';
 import { CountryCode, PartyId } from './party.js';
 import * as z from './schema.js';
-import { type StatementSummary, signatories } from './statement.js';
+import { LanguageTag, type StatementSummary, signatories, Topic } from './statement.js';
 
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
-const Topic = z
-  .string()
-  .check(
-    z.trim(),
-    z.toLowerCase(),
-    z.regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,47}$/u, 'a topic is a short slug of letters, digits and hyphens'),
-  );
-const LanguageTag = z.pipe(
-  z.string().check(z.refine((t) => canonicalLanguage(t) !== undefined, 'not a BCP 47 language tag')),
-  z.transform((t) => canonicalLanguage(t) as string),
-);
 /** At most this many values per choice: a reader follows a few parties, not the whole platform. */
 const MAX_CHOICES = 50;
 const choice = (item: z.ZodMiniType<string, string>) =>

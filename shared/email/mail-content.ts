@@ -3,10 +3,11 @@ import type { MailingSpec } from '../domain/mailing.js';
 import { mailingIdOf } from '../domain/mailing.js';
 import type { Party } from '../domain/party.js';
 import type { StatementSummary } from '../domain/statement.js';
-import { isActive, matchesChoices, type Subscriber, wantsStatement } from '../domain/subscriber.js';
+import { isActive, matchesChoices, type Subscriber } from '../domain/subscriber.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/read-statement.js';
 import { composeDigestEmail, statementMessage } from './compose.js';
+import { wantsStatementMail } from './mailings.js';
 
 export interface MailContent {
   /** Whether the subscriber, as stored now, still gets this mailing. */
@@ -30,10 +31,7 @@ async function statementContent(p: ContentPlatform, spec: Extract<MailingSpec, {
   const statement = await requireStatement(p, e.statementId);
   const message = await statementMessage(p.config, statement, await partiesById(p));
   return {
-    wants: (s) =>
-      s.frequency === 'immediate' &&
-      (e.type !== 'statement.signed' || s.parties.includes(e.party)) &&
-      wantsStatement(s, statement, e.occurredAt),
+    wants: wantsStatementMail(e, statement),
     compose: async (s, now) => message.compose(s, now),
   };
 }

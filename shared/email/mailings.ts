@@ -1,6 +1,7 @@
 // The planner: walks a mailing's subscriber buckets page by page and enqueues send jobs, resumable anywhere.
 
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import type { StatementEvent } from '../domain/events.js';
 import { randomToken } from '../domain/ids.js';
 import {
   type EmailJob,
@@ -31,11 +32,18 @@ type EmailPlatform = Pick<Platform, 'config' | 'clock' | 'subscribers' | 'mailin
  */
 export function recipientRule(spec: MailingSpec, statement?: Statement): (s: Subscriber, bucket: string, buckets: string[]) => boolean {
   if (spec.kind === 'digest') return (s) => isActive(s) && s.frequency === spec.frequency;
-  const e = spec.event;
-  const st = statement as Statement;
-  if (e.type === 'statement.signed')
-    return (s) => s.frequency === 'immediate' && s.parties.includes(e.party) && wantsStatement(s, st, e.occurredAt);
-  return (s, bucket, buckets) => s.frequency === 'immediate' && isOwnBucket(s, bucket, buckets) && wantsStatement(s, st, e.occurredAt);
+  const wants = wantsStatementMail(spec.event, statement as Statement);
+  // A signature's mailing walks one bucket; a publication's, a subscriber from its first bucket only.
+  if (spec.event.type === 'statement.signed') return wants;
+  return (s, bucket, buckets) => wants(s) && isOwnBucket(s, bucket, buckets);
+}
+
+/** Whether the subscriber, as stored now, gets the statement's mail for this event: the planner's and the sender's test. */
+export function wantsStatementMail(e: StatementEvent, statement: Statement): (s: Subscriber) => boolean {
+  return (s) =>
+    s.frequency === 'immediate' &&
+    (e.type !== 'statement.signed' || s.parties.includes(e.party)) &&
+    wantsStatement(s, statement, e.occurredAt);
 }
 
 /** Whether the event is news to mail at all: imports, rebuilds, and anything past the mail window are not. */

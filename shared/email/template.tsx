@@ -1,4 +1,5 @@
 // The HTML parts of the platform's emails: the same escaping templates as the site, no styles or remote images.
+import type { Child } from 'hono/jsx';
 import sanitizeHtml from 'sanitize-html';
 import { ALLOWED } from '../domain/html-policy.js';
 import type { Statement, StatementSummary } from '../domain/statement.js';
@@ -68,7 +69,8 @@ export interface DigestEntry {
   url: string;
 }
 
-export function renderDigestEmailHtml(heading: string, entries: DigestEntry[], links: FooterLinks): Promise<string> {
+/** A message of the platform's own (a digest, a notice): English, headed by its subject. */
+function renderEnglishEmail(heading: string, body: Child): Promise<string> {
   return renderDocument(
     <html lang="en" dir="ltr">
       <head>
@@ -77,39 +79,42 @@ export function renderDigestEmailHtml(heading: string, entries: DigestEntry[], l
       </head>
       <body>
         <h1>{heading}</h1>
-        {entries.map((e) => (
-          <div lang={e.statement.language} dir={e.statement.dir}>
-            <h2>
-              <a href={e.url}>{e.statement.title}</a>
-            </h2>
-            <p lang="en" dir="ltr">
-              {e.names} · {e.statement.publishedAt.slice(0, 10)}
-            </p>
-            {e.statement.summary ? <p>{e.statement.summary}</p> : null}
-          </div>
-        ))}
-        <Footer links={links} />
+        {body}
       </body>
     </html>,
   );
 }
 
+export function renderDigestEmailHtml(heading: string, entries: DigestEntry[], links: FooterLinks): Promise<string> {
+  return renderEnglishEmail(
+    heading,
+    <>
+      {entries.map((e) => (
+        <div lang={e.statement.language} dir={e.statement.dir}>
+          <h2>
+            <a href={e.url}>{e.statement.title}</a>
+          </h2>
+          <p lang="en" dir="ltr">
+            {e.names} · {e.statement.publishedAt.slice(0, 10)}
+          </p>
+          {e.statement.summary ? <p>{e.statement.summary}</p> : null}
+        </div>
+      ))}
+      <Footer links={links} />
+    </>,
+  );
+}
+
 export function renderNoticeEmailHtml(heading: string, paragraphs: string[], action: { label: string; url: string }): Promise<string> {
-  return renderDocument(
-    <html lang="en" dir="ltr">
-      <head>
-        <meta charset="utf-8" />
-        <title>{heading}</title>
-      </head>
-      <body>
-        <h1>{heading}</h1>
-        {paragraphs.map((text) => (
-          <p>{text}</p>
-        ))}
-        <p>
-          <a href={action.url}>{action.label}</a>
-        </p>
-      </body>
-    </html>,
+  return renderEnglishEmail(
+    heading,
+    <>
+      {paragraphs.map((text) => (
+        <p>{text}</p>
+      ))}
+      <p>
+        <a href={action.url}>{action.label}</a>
+      </p>
+    </>,
   );
 }

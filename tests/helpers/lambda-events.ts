@@ -1,5 +1,5 @@
 // Lambda event objects of the real shapes: HTTP API v2, SQS with SNS envelopes, DynamoDB streams.
-import type { APIGatewayProxyEventV2, AttributeValue, Context, DynamoDBRecord, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, AttributeValue, Context, DynamoDBRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export function httpApiEvent(
   method: string,
@@ -29,58 +29,56 @@ export function httpApiEvent(
   };
 }
 
+/** One SQS record of a batch, as the event source mapping delivers it from `queue`. */
+function sqsRecord(body: string, messageId: string, queue: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a',
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1795910400000',
+      SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+      ApproximateFirstReceiveTimestamp: '1795910400001',
+    },
+    messageAttributes: {},
+    md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:eu-central-1:123456789012:${queue}`,
+    awsRegion: 'eu-central-1',
+  };
+}
+
 export function snsInSqsEvent(messages: unknown[]): SQSEvent {
   return {
-    Records: messages.map((m, i) => ({
-      messageId: `059f36b4-87a3-44ab-83d2-66197${String(i).padStart(7, '0')}`,
-      receiptHandle: 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a',
-      body: JSON.stringify({
-        Type: 'Notification',
-        MessageId: `95df01b4-ee98-5cb9-9903-4c221d41eb5${i}`,
-        TopicArn: 'arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events',
-        Message: typeof m === 'string' ? m : JSON.stringify(m),
-        Timestamp: '2026-11-29T00:00:00.000Z',
-        SignatureVersion: '1',
-        Signature:
-          'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
-        SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
-        UnsubscribeUrl:
-          'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events:0b0b0b0b',
-      }),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '1795910400000',
-        SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-        ApproximateFirstReceiveTimestamp: '1795910400001',
-      },
-      messageAttributes: {},
-      md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:123456789012:communique-dev-render-pages',
-      awsRegion: 'eu-central-1',
-    })),
+    Records: messages.map((m, i) =>
+      sqsRecord(
+        JSON.stringify({
+          Type: 'Notification',
+          MessageId: `95df01b4-ee98-5cb9-9903-4c221d41eb5${i}`,
+          TopicArn: 'arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events',
+          Message: typeof m === 'string' ? m : JSON.stringify(m),
+          Timestamp: '2026-11-29T00:00:00.000Z',
+          SignatureVersion: '1',
+          Signature:
+            'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
+          SigningCertUrl: 'https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
+          UnsubscribeUrl:
+            'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:communique-dev-statement-events:0b0b0b0b',
+        }),
+        `059f36b4-87a3-44ab-83d2-66197${String(i).padStart(7, '0')}`,
+        'communique-dev-render-pages',
+      ),
+    ),
   };
 }
 
 /** An SQS batch of messages the platform queued itself (the email jobs): bodies as they were sent. */
 export function sqsEvent(bodies: string[]): SQSEvent {
   return {
-    Records: bodies.map((body, i) => ({
-      messageId: `7a1e2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      receiptHandle: 'AQEBzWwaftRI0KuVm4tP+/7q1rGgNqicHq',
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '1795910400000',
-        SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-        ApproximateFirstReceiveTimestamp: '1795910400001',
-      },
-      messageAttributes: {},
-      md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-central-1:123456789012:communique-dev-email-jobs',
-      awsRegion: 'eu-central-1',
-    })),
+    Records: bodies.map((body, i) =>
+      sqsRecord(body, `7a1e2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`, 'communique-dev-email-jobs'),
+    ),
   };
 }
 

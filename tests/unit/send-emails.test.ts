@@ -11,7 +11,6 @@ import type { StatementEvent } from '../../shared/domain/events.js';
 import { newSubscriber, type Subscriber } from '../../shared/domain/subscriber.js';
 import { PLAN_PAGE_SIZE } from '../../shared/email/mailings.js';
 import { SEND_LEASE_MS, sendJob } from '../../shared/email/send-job.js';
-import { ThrottledError } from '../../shared/errors.js';
 import { submitStatement } from '../../shared/services/statements.js';
 import { aStatementInput } from '../helpers/factories.js';
 import { aLocalPlatform } from '../helpers/local-platform.js';

@@ -1,10 +1,10 @@
 // Mailer that writes each message as an .eml file under DATA_DIR/outbox, named by its message key; the
 // files of a send job are synced to disk together (flush), not one fsync round trip each.
 import fsSync from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { inParallel } from '../../concurrency/in-parallel.js';
 import type { Mailer, OutgoingEmail } from '../../ports.js';
+import { syncToDisk } from './file-store.js';
 
 const MESSAGE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
@@ -55,14 +55,5 @@ export class FileMailer implements Mailer {
       );
     }
     await Promise.all([...this.syncing]);
-  }
-}
-
-async function syncToDisk(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -197,7 +197,8 @@ export class FileObjectStore implements ObjectStore {
   }
 }
 
-async function syncToDisk(file: string): Promise<void> {
+/** fsync of a file or folder (what a rename into it needs to survive a power cut). */
+export async function syncToDisk(file: string): Promise<void> {
   const handle = await fs.open(file, 'r');
   try {
     await handle.sync();
