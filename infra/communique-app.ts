@@ -42,6 +42,7 @@ export function buildCommuniqueApp(app: App, config: ResolvedConfig, shell: Site
     api,
     functions: [
       api.function,
+      api.embargoes.function,
       pipeline.relay,
       ...pipeline.consumers.map((c) => c.function),
       pipeline.emailJobs.function,

@@ -54,6 +54,20 @@ export class ConflictError extends AppError {
   override readonly title = 'Conflict';
 }
 
+/** If-Match named a version that is no longer the current one: read the statement again (HTTP 412). */
+export class VersionMismatchError extends AppError {
+  override name = 'VersionMismatchError';
+  override readonly status = 412;
+  override readonly title = 'Precondition failed';
+}
+
+/** A change of a stored statement must say which version it was made from (HTTP 428). */
+export class PreconditionRequiredError extends AppError {
+  override name = 'PreconditionRequiredError';
+  override readonly status = 428;
+  override readonly title = 'Precondition required';
+}
+
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError';
   override readonly status = 413;

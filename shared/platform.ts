@@ -1,8 +1,12 @@
 // The dependencies every entry point is built from: one set per runtime (runtime/local.ts, runtime/aws.ts).
 import type {
+  AttachmentRepository,
+  AuditLog,
   Clock,
+  DeskSessions,
   EmailJobQueue,
   EmailStats,
+  EmbargoTimer,
   ListingRepository,
   Locks,
   Mailer,
@@ -11,9 +15,11 @@ import type {
   PartyRepository,
   PressKeyRepository,
   RateLimiter,
+  ScheduledStatements,
   SendLedger,
   StatementRepository,
   SubscriberRepository,
+  UploadTargets,
 } from './ports.js';
 
 export interface PlatformConfig {
@@ -55,4 +61,20 @@ export interface Platform {
   mailer: Mailer;
   /** Request counts per press key and per client address, for the API's rate limits. */
   rateLimiter: RateLimiter;
+  // --- attachments ---
+  /** Uploaded files and whether their content was checked and published. */
+  attachments: AttachmentRepository;
+  /** Where offices upload files directly: S3 presigned POSTs on AWS, the platform's own form endpoint locally. */
+  uploads: UploadTargets;
+  // --- end attachments ---
+  // --- scheduled statements (embargoes) ---
+  /** Statements under embargo, apart from the published ones until their time. */
+  scheduled: ScheduledStatements;
+  /** Wakes the publisher at each embargo's end (EventBridge Scheduler on AWS; the local worker's timer). */
+  embargoTimer: EmbargoTimer;
+  // --- end scheduled statements ---
+  /** What each press office did through the API and the desk, for GET /v1/audit. */
+  audit: AuditLog;
+  /** Signed-in sessions of the web desk (/desk/). */
+  sessions: DeskSessions;
 }

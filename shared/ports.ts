@@ -1,8 +1,11 @@
 // The ports: small interfaces the domain needs, each with an embedded (local) and an AWS adapter.
+import type { AttachmentType } from './domain/attachment-files.js';
+import type { AuditEntry } from './domain/audit.js';
 import type { StatementEvent } from './domain/events.js';
 import type { EmailJob, Mailing } from './domain/mailing.js';
 import type { Party } from './domain/party.js';
 import type { PressKeyRecord } from './domain/press-key.js';
+import type { ScheduledStatement, ScheduledTarget } from './domain/scheduled.js';
 import type { StatementSummary } from './domain/statement.js';
 import type { Subscriber } from './domain/subscriber.js';
 
@@ -15,10 +18,16 @@ export interface VersionedObject {
   etag: string;
 }
 
+/** What an object is served with besides its type (attachments). */
+export interface PutOptions {
+  /** Served as Content-Disposition (S3 stores it; the local site server derives the same from the key). */
+  contentDisposition?: string;
+}
+
 /** Blobs and the site store: files under DATA_DIR locally, S3 buckets on AWS. */
 export interface ObjectStore {
   /** With a condition, throws PreconditionFailedError when the object changed since it was read. */
-  put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition): Promise<void>;
+  put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition, options?: PutOptions): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
   /** The object and its entity tag, for a read-modify-write guarded by a conditional put. */
   read(key: string): Promise<VersionedObject | undefined>;
@@ -49,11 +58,29 @@ export interface PartyRepository {
 }
 
 export interface PressKeyRepository {
+  /** Stores the record as it is, outside the live-key limit (tests, data from before names); issuing uses putWithinLimit. */
   put(record: PressKeyRecord): Promise<void>;
+  /**
+   * Stores a new key unless its party already has `maxLive` keys not revoked: false then, and nothing is
+   * kept. Holds under concurrent issuing (one SQLite statement; on DynamoDB a conditional set of live ids).
+   */
+  putWithinLimit(record: PressKeyRecord, maxLive: number): Promise<boolean>;
   get(keyId: string): Promise<PressKeyRecord | undefined>;
   /** False when there is no such key. Revoking twice keeps the first time. */
   revoke(keyId: string, at: string): Promise<boolean>;
+  /**
+   * Sets lastUsedAt to `at` unless it is already later than lastUseStaleAt(at) (domain/press-key.ts), as a
+   * conditional write: true when it wrote.
+   */
+  recordUse(keyId: string, at: string): Promise<boolean>;
+  /** Oldest first, revoked keys included. */
   listForParty(party: string): Promise<PressKeyRecord[]>;
+}
+
+/** Each office's record of what it did, newest first; entries expire after AUDIT_LOG_DAYS. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  list(party: string, page: { limit: number; cursor?: string }): Promise<Page<AuditEntry>>;
 }
 
 export interface IdempotencyRecord {
@@ -109,13 +136,13 @@ export interface ListingEntry {
  * commit point, shown once committed). Numbers are never reused; a listing may have gaps.
  */
 export interface ListingRepository {
-  /** The committed statements numbered from..to (inclusive), in order. */
+  /** The committed statements numbered from..to (inclusive), in order, shown or not (listings.ts isShownIn). */
   range(listing: string, from: number, to: number): Promise<ListingEntry[]>;
   /** The `limit` highest-numbered committed statements, newest first, and the highest number given out. */
   newest(listing: string, limit: number): Promise<{ entries: ListingEntry[]; size: number }>;
   /** The statement's number in each listing it is in. */
   placesOf(statementId: string): Promise<Map<string, number>>;
-  /** The committed statements just before and after `seq` in the listing. */
+  /** The statements the listing shows (isShownIn) just before and after `seq`. */
   neighbours(listing: string, seq: number): Promise<{ before?: ListingEntry; after?: ListingEntry }>;
   /** Listings whose id starts with `prefix` ("party:", "" for all), with their sizes, in id order. */
   sizes(prefix: string): Promise<Array<{ listing: string; size: number }>>;
@@ -221,6 +248,124 @@ export interface Mailer {
 export interface EventPublisher {
   publish(event: StatementEvent): Promise<void>;
 }
+
+// --- desk sessions (web desk, functions/api/desk) ---
+/** A press officer's signed-in session at the web desk: the party and key it acts for, and its lifetime. */
+export interface DeskSession {
+  /** The SHA-256 of the session id the cookie carries: the id itself is never stored. */
+  idHash: string;
+  party: string;
+  keyId: string;
+  createdAt: string;
+  /** The last request seen (updated at most once a minute): a session idle too long has ended. */
+  lastSeenAt: string;
+  /** The absolute end of the session, whatever its activity; the store may forget it after this. */
+  expiresAt: string;
+  revokedAt?: string;
+}
+
+/** Desk sessions: the session row in SQLite locally, an item with a TTL (expiresAt) in DynamoDB. */
+export interface DeskSessions {
+  /** Stores a new session (its idHash is new: 128 random bits). */
+  create(session: DeskSession): Promise<void>;
+  /** The session under this hash as stored, revoked or not; undefined when unknown or forgotten after its end. */
+  get(idHash: string): Promise<DeskSession | undefined>;
+  /** Records activity; nothing happens to a revoked or unknown session. */
+  touch(idHash: string, at: string): Promise<void>;
+  /** Ends the session (sign-out); false when there is none. Revoking twice keeps the first time. */
+  revoke(idHash: string, at: string): Promise<boolean>;
+  /** Ends every session signed in with this press key (the key was revoked); how many were live. */
+  revokeAllForKey(keyId: string, at: string): Promise<number>;
+}
+// --- end desk sessions ---
+
+// --- attachments (shared/services/attachments.ts, functions/api/attachments.ts) ---
+/** A file a press office uploads to attach to its statements: pending until its content is checked. */
+export interface AttachmentRecord {
+  id: string;
+  party: string;
+  /** The file name as the office gave it. */
+  filename: string;
+  /** The name it is served under (safeAttachmentName). */
+  name: string;
+  contentType: AttachmentType;
+  /** As declared while pending; the checked file's size once completed. */
+  size: number;
+  state: 'pending' | 'completed';
+  /** Where the upload form puts the file in the blobs store. */
+  uploadKey: string;
+  uploadExpiresAt: string;
+  createdAt: string;
+  /** Once completed: its key in the site store (files/<id>/<name>). */
+  sitePath?: string;
+  completedAt?: string;
+}
+
+export interface AttachmentRepository {
+  /** Stores a new pending attachment; false when the id is taken. */
+  create(record: AttachmentRecord): Promise<boolean>;
+  get(id: string): Promise<AttachmentRecord | undefined>;
+  /** Stores the completed record only while the stored one is still pending; false otherwise. */
+  complete(record: AttachmentRecord): Promise<boolean>;
+}
+
+/** What a form upload must satisfy, as storage (or the local upload route) holds it to. */
+export interface UploadConditions {
+  /** The attachment id: the local upload URL names it. */
+  id: string;
+  key: string;
+  contentType: string;
+  maxBytes: number;
+  expiresAt: Date;
+}
+
+/** A browser form upload: POST multipart/form-data to `url` with `fields`, then the file as `file`. */
+export interface UploadForm {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** Direct uploads into the blobs store: an S3 presigned POST on AWS, a signed form to POST /v1/uploads/… locally. */
+export interface UploadTargets {
+  prepare(conditions: UploadConditions): Promise<UploadForm>;
+  /**
+   * Only where the platform takes uploads itself (the embedded one): the conditions a form's fields were
+   * signed with, undefined when they were not signed here or were changed. S3 checks its own forms.
+   */
+  verify?(fields: Record<string, string>): UploadConditions | undefined;
+}
+// --- end attachments ---
+
+// --- scheduled statements (embargoes: services/scheduling.ts) ---
+/**
+ * Statements under embargo, kept apart from the statements table (nothing reads them but their office
+ * and the timer). Every write is conditional: create on absence, replace and remove on the revision read.
+ */
+export interface ScheduledStatements {
+  /** False when a record with this id exists already. */
+  create(record: ScheduledStatement): Promise<boolean>;
+  get(party: string, id: string): Promise<ScheduledStatement | undefined>;
+  /** Stores `record` (its revision already raised) only while the stored one is at `expectedRevision`. */
+  replace(record: ScheduledStatement, expectedRevision: number): Promise<boolean>;
+  /** Removes the record only while it is at `revision`; false otherwise (or when gone). */
+  remove(party: string, id: string, revision: number): Promise<boolean>;
+  /** The party's scheduled statements in the order they were scheduled (by id). */
+  listForParty(party: string, page: { limit: number; cursor?: string }): Promise<Page<ScheduledStatement>>;
+  /** Records scheduled or being published (not failed) with publishAt at or before `until`, earliest first. */
+  due(until: string, limit: number): Promise<ScheduledStatement[]>;
+}
+
+/**
+ * Wakes a publisher at a scheduled statement's time: a one-time EventBridge Scheduler schedule on AWS; the
+ * local worker's timer otherwise, which reads the table itself and is only woken early by this.
+ */
+export interface EmbargoTimer {
+  /** Creates or moves the target's timer. */
+  set(target: ScheduledTarget, publishAt: string): Promise<void>;
+  /** Removes it; none is no error. */
+  clear(target: ScheduledTarget): Promise<void>;
+}
+// --- end scheduled statements ---
 
 export interface Clock {
   now(): Date;

@@ -2,13 +2,22 @@
 import { Hono } from 'hono';
 import { fieldIssues, MethodNotAllowedError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
-import { requireStatement } from '../../shared/services/read-statement.js';
+import { statementEtag } from '../../shared/services/corrections.js';
+import { readStatement, requireStatement } from '../../shared/services/read-statement.js';
 import { ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
+import { addAttachmentRoutes } from './attachments.js';
+import { recordAction } from './audit.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
 import { declaredBodyLimit, MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { type DeskOptions, deskApp } from './desk/routes.js';
+import { addDocsRoutes } from './docs.js';
+import { addKeyRoutes } from './keys.js';
 import { originGuard } from './origin-guard.js';
 import { problemFor } from './problem.js';
+import { publicView } from './public-view.js';
 import { clientIp, DEFAULT_RATE_LIMITS, type RateLimits, rateLimit } from './rate-limit.js';
+import { addScheduledRoutes, ownScheduledResponse, scheduledResponse } from './scheduled.js';
+import { addStatementChangeRoutes } from './statement-changes.js';
 import { addSubscriptionRoutes, DEFAULT_SUBSCRIBE_LIMITS, type SubscribeLimits } from './subscriptions.js';
 import { addUnsubscribeRoutes } from './unsubscribe.js';
 
@@ -19,6 +28,8 @@ export interface AppOptions {
   rateLimits?: Partial<RateLimits>;
   /** Defaults: DEFAULT_SUBSCRIBE_LIMITS. */
   subscribeLimits?: Partial<SubscribeLimits>;
+  /** The web desk's session lifetimes and sign-in limit (desk/routes.tsx). */
+  desk?: DeskOptions;
 }
 
 /** Every path a router serves answers the methods it does not serve with 405 and Allow: call after its routes. */
@@ -34,12 +45,6 @@ function refuseOtherMethods(router: Hono<AuthEnv>): void {
       throw new MethodNotAllowedError(`${c.req.path} answers ${allow.join(', ')}, not ${c.req.method}.`, allow);
     });
   }
-}
-
-/** What readers may see: not the parties invited to sign (they have not agreed), nor storage details. */
-function publicView<T extends { invited?: string[]; revision?: string }>(statement: T): Omit<T, 'invited' | 'revision'> {
-  const { invited: _invited, revision: _revision, ...rest } = statement;
-  return rest;
 }
 
 export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {}): Hono {
@@ -60,7 +65,7 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
   const perClient = rateLimit<AuthEnv>(p.rateLimiter, limits.perClient, 'client address', (c) => `ip:${clientIp(c)}`);
   const perPressKey = rateLimit<AuthEnv>(p.rateLimiter, limits.perPressKey, 'press key', (c) => `key:${c.get('keyId')}`);
 
-  v1.post('/statements', declaredBodyLimit(MAX_BODY_BYTES), requirePressKey(p.keys), perPressKey, async (c) => {
+  v1.post('/statements', declaredBodyLimit(MAX_BODY_BYTES), requirePressKey(p.keys, p.clock), perPressKey, async (c) => {
     const body = await readJsonBody(c.req.raw);
     const idempotencyKey = c.req.header('idempotency-key');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
@@ -68,20 +73,36 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
         { path: 'Idempotency-Key', message: 'invalid' },
       ]);
     }
-    const { statement, created } = await submitStatement(p, c.get('party'), body, idempotencyKey);
+    const { statement, created, scheduled } = await submitStatement(p, c.get('party'), body, idempotencyKey);
+    const action = scheduled ? 'statement.schedule' : 'statement.submit';
+    const detail = scheduled ? `${statement.title} at ${scheduled.publishAt}` : statement.title;
+    await recordAction(p, c, action, statement.id, created ? detail : 'replayed (same Idempotency-Key)');
     c.header('location', `/v1/statements/${statement.id}`);
     if (!created) c.header('idempotent-replayed', 'true');
+    // An embargo: accepted, published at publishAt; until then only its office reads it (with its key, at Location).
+    if (scheduled) return scheduledResponse(c, scheduled, 202);
     return c.json(statement, 201);
   });
 
   // A cosigner named by the author signs with its own key; until then the statement is not its own.
-  v1.post('/statements/:id/signatures', requirePressKey(p.keys), perPressKey, async (c) => {
+  v1.post('/statements/:id/signatures', requirePressKey(p.keys, p.clock), perPressKey, async (c) => {
     const { statement, created } = await signStatement(p, c.get('party'), c.req.param('id'));
+    await recordAction(p, c, 'statement.sign', statement.id, created ? statement.title : 'already signed');
     c.header('location', `/v1/statements/${statement.id}`);
     return c.json(publicView(statement), created ? 201 : 200);
   });
 
-  v1.get('/statements/:id', perClient, async (c) => c.json(publicView(await requireStatement(p, c.req.param('id')))));
+  v1.get('/statements/:id', perClient, async (c) => {
+    const id = c.req.param('id');
+    // Not published (yet): its own office, with its key, reads it as scheduled; anyone else gets 404 (after
+    // reading again: it may have been published meanwhile).
+    const published = await readStatement(p, id);
+    const scheduled = published ? undefined : await ownScheduledResponse(p, c, id);
+    if (scheduled) return scheduled;
+    const statement = published ?? (await requireStatement(p, id));
+    c.header('etag', statementEtag(statement));
+    return c.json(publicView(statement));
+  });
 
   v1.get('/statements', perClient, async (c) => {
     const q = ListQuery.safeParse(c.req.query());
@@ -98,11 +119,18 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
     return c.json({ items: page.items.map(publicView), ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
   });
 
+  addStatementChangeRoutes(v1, p, perPressKey, perClient);
   addUnsubscribeRoutes(v1, p, perClient);
   addSubscriptionRoutes(v1, p, perClient, { ...DEFAULT_SUBSCRIBE_LIMITS, ...options.subscribeLimits });
+  addAttachmentRoutes(v1, p, perPressKey);
+  addKeyRoutes(v1, p, perPressKey);
+  addDocsRoutes(v1, p); // GET /v1/openapi.json, /v1/docs: every route above is documented in openapi.ts
+  addScheduledRoutes(v1, p, perPressKey); // GET /v1/scheduled, DELETE /v1/statements/{id} (embargoes)
   refuseOtherMethods(v1);
 
   app.route('/v1', v1);
+  // The web desk: HTML forms with a session cookie, outside /v1 and its JSON-only bodies (desk/routes.tsx).
+  app.route('/desk/', deskApp(p, options.desk));
   // Also when this app is mounted beside the static site (runtime/start-local.ts): nothing under /v1/ falls through to it.
   app.all('/v1/*', (c) => problemFor(new NotFoundError(`No route ${c.req.method} ${c.req.path}.`), c));
   return app;

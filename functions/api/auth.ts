@@ -1,12 +1,21 @@
-// Bearer press keys: which party the request acts for.
+// Bearer press keys: which party the request acts for, and with which key (for the audit log).
 import type { MiddlewareHandler } from 'hono';
-import { parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
+import { keyName, lastUseIsCurrent, parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
 import { AuthenticationError } from '../../shared/errors.js';
-import type { PressKeyRepository } from '../../shared/ports.js';
+import { type Clock, type PressKeyRepository, systemClock } from '../../shared/ports.js';
 
-export type AuthEnv = { Variables: { party: string; keyId: string } };
+/** Who acts: set by requirePressKey (via 'api') and by the desk's session (via 'desk'); recordAction reads them. */
+export interface ActorVariables {
+  party: string;
+  keyId: string;
+  /** The key's name as shown to the office ("desk laptop", or "key <id>" for a key issued before names). */
+  keyName: string;
+  via: 'api' | 'desk';
+}
 
-export function requirePressKey(keys: PressKeyRepository): MiddlewareHandler<AuthEnv> {
+export type AuthEnv = { Variables: ActorVariables };
+
+export function requirePressKey(keys: PressKeyRepository, clock: Clock = systemClock): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (!header) throw new AuthenticationError('Send your press key as "Authorization: Bearer <key>".');
@@ -15,9 +24,16 @@ export function requirePressKey(keys: PressKeyRepository): MiddlewareHandler<Aut
     if (!parsed) throw new AuthenticationError('The Authorization header does not hold a press key ("Bearer cq_…").');
     const record = await keys.get(parsed.keyId);
     if (!record || !secretMatches(record, parsed.secret)) throw new AuthenticationError('Unknown press key.');
-    if (record.revokedAt) throw new AuthenticationError('This press key was revoked; ask your platform operator for a new one.');
+    if (record.revokedAt)
+      throw new AuthenticationError('This press key was revoked; use another of your keys, or ask your platform operator for one.');
+    // The record just read says whether the last use is still current, so a busy key writes once a minute;
+    // the write is conditional, so concurrent requests at the turn of the minute write once between them.
+    const now = clock.now();
+    if (!lastUseIsCurrent(record, now)) await keys.recordUse(record.keyId, now.toISOString());
     c.set('party', record.party);
     c.set('keyId', record.keyId);
+    c.set('keyName', keyName(record));
+    c.set('via', 'api');
     await next();
   };
 }

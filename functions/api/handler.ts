@@ -1,8 +1,11 @@
 // Lambda entry of the submissions API: hono/aws-lambda turns HTTP API v2 events into app.fetch calls.
 import { handle } from 'hono/aws-lambda';
-import { awsBuckets, awsEmailJobs, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
+import { awsBuckets, awsEmailJobs, awsEmbargoTimer, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
 import { createApp } from './app.js';
 
 const settings = readAwsSettings();
-// DynamoDB and S3, and the email job queue (a confirmation is a job: the API sends no mail itself).
-export const handler = handle(createApp({ ...awsTable(settings), ...awsBuckets(settings), ...awsEmailJobs(settings) }));
+// DynamoDB and S3, the email job queue (a confirmation is a job: the API sends no mail itself), and
+// EventBridge Scheduler for embargoes.
+export const handler = handle(
+  createApp({ ...awsTable(settings), ...awsBuckets(settings), ...awsEmailJobs(settings), ...awsEmbargoTimer(settings) }),
+);

@@ -9,30 +9,54 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
 import { AppFunction } from '../constructs/app-function.js';
+import { EmbargoPublisher } from '../constructs/embargo-publisher.js';
 import type { DataStack } from './data-stack.js';
 import type { EmailStack } from './email-stack.js';
 import {
+  ATTACHMENT_OBJECTS,
   functionLogs,
+  grantList,
   grantObjects,
   grantSendMessages,
   grantTable,
   grantTableOnLeadingKeys,
   logRetention,
+  SCHEDULED_OBJECTS,
   STATEMENT_OBJECTS,
   TABLE_READ,
+  UPLOAD_OBJECTS,
 } from './grants.js';
 
 /**
  * The items the API writes: statements (their rows, party and storing-order links, their places in the
  * listings; signatures update them), the listings' counters and entries, idempotency records, rate
- * windows, and subscribers with their address claims and the bucket entries mailings read them by.
+ * windows, subscribers with their address claims and the bucket entries mailings read them by,
+ * attachment records (ATT#), and the web desk's sessions (DESKSESSION#); scheduled statements (SCHEDULED#);
+ * press keys an office issues, with when each was last used (KEY#) and each party's live set (KEYSOF#);
+ * the audit log (AUDIT#).
  */
-export const API_ITEMS = ['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*'];
+export const API_ITEMS = [
+  'STMT#*',
+  'LISTINGS',
+  'LIST#*',
+  'IDEMP#*',
+  'RATE#*',
+  'SUB#*',
+  'SUBEMAIL#*',
+  'SUBIDX#*',
+  'ATT#*',
+  'DESKSESSION#*',
+  'SCHEDULED#*',
+  'KEY#*',
+  'KEYSOF#*',
+  'AUDIT#*',
+];
 /**
  * What the API deletes: a subscriber's bucket entries once it leaves a bucket (confirming or unsubscribing
- * re-files it). Never an address claim: the API does not change a subscriber's address.
+ * re-files it). Never an address claim: the API does not change a subscriber's address. A scheduled
+ * statement its office cancels. A key refused at an office's limit of live keys.
  */
-export const API_DELETED_ITEMS = ['SUBIDX#*'];
+export const API_DELETED_ITEMS = ['SUBIDX#*', 'SCHEDULED#*', 'KEY#*'];
 
 export interface ApiStackProps extends StackProps {
   config: ResolvedConfig;
@@ -48,6 +72,8 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly function: AppFunction;
+  /** publish-scheduled, its schedule group and backstop: embargoes. */
+  readonly embargoes: EmbargoPublisher;
   /** The API's host name, for CloudFront's /v1/* origin. */
   readonly apiDomain: string;
   /** Sent by CloudFront as x-origin-verify; the API answers 403 without it. */
@@ -71,6 +97,8 @@ export class ApiStack extends Stack {
       environment: {
         TABLE_NAME: data.table.tableName,
         CONTENT_BUCKET: bucketName(config, 'content'),
+        // Attachments are published by the API itself, under files/ (its name is fixed: the Site stack comes later).
+        SITE_BUCKET: bucketName(config, 'site'),
         // The site's origin, for images in statements; without a custom domain it is the distribution's,
         // known only to the Site stack (which depends on this one), so images are then relative paths only.
         ...(config.domainName ? { SITE_URL: `https://${config.domainName}` } : {}),
@@ -89,6 +117,34 @@ export class ApiStack extends Stack {
     grantTableOnLeadingKeys(this.function.role, data.table, ['dynamodb:DeleteItem'], API_DELETED_ITEMS);
     grantSendMessages(this.function.role, email.notices);
     grantObjects(this.function.role, config, 'content', ['statements/*'], ['s3:GetObject', 's3:PutObject'], STATEMENT_OBJECTS);
+    // --- attachments: uploads checked (and deleted when refused or done), the checked bytes kept, then published ---
+    grantObjects(this.function.role, config, 'content', ['uploads/*'], ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], UPLOAD_OBJECTS);
+    grantObjects(this.function.role, config, 'content', ['attachments/*'], ['s3:GetObject', 's3:PutObject'], ATTACHMENT_OBJECTS);
+    grantObjects(this.function.role, config, 'site', ['files/*'], ['s3:PutObject'], ATTACHMENT_OBJECTS);
+    // --- end attachments ---
+    // --- scheduled statements: their inputs in the content bucket, and the embargo schedules that publish them ---
+    grantObjects(
+      this.function.role,
+      config,
+      'content',
+      ['scheduled/*'],
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      SCHEDULED_OBJECTS,
+    );
+    grantList(this.function.role, config, 'content', 'scheduled/');
+    this.embargoes = new EmbargoPublisher(this, 'Embargoes', {
+      config,
+      table: data.table,
+      environment: {
+        TABLE_NAME: data.table.tableName,
+        CONTENT_BUCKET: bucketName(config, 'content'),
+        // An embargoed statement's attachments reach the site when it is published.
+        SITE_BUCKET: bucketName(config, 'site'),
+        ...(config.domainName ? { SITE_URL: `https://${config.domainName}` } : {}),
+      },
+    });
+    this.embargoes.allowScheduling(this.function);
+    // --- end scheduled statements ---
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `${config.prefix}-api`,

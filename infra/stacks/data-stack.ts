@@ -1,9 +1,17 @@
 // Data: the single table (with its stream, the outbox) and the versioned content bucket.
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { bucketName, type ResolvedConfig, removalPolicy } from '../config.js';
+
+/**
+ * The origin the desk runs on: the custom domain, or else the distribution's, which is made later (by the
+ * Site stack) and named by CloudFront, so any of its names.
+ */
+export function siteOrigin(config: Pick<ResolvedConfig, 'domainName'>): string {
+  return config.domainName ? `https://${config.domainName}` : 'https://*.cloudfront.net';
+}
 
 export interface DataStackProps extends StackProps {
   config: ResolvedConfig;
@@ -68,7 +76,13 @@ export class DataStack extends Stack {
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(config.noncurrentVersionDays) },
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // --- attachments: an upload is checked and moved within minutes; one left a day was abandoned ---
+        { prefix: 'uploads/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
       ],
+      // The desk's browser posts files straight here (presigned POST). The signed policy is what authorises an
+      // upload; CORS only lets the site's own pages read S3's answer.
+      cors: [{ allowedMethods: [HttpMethods.POST], allowedOrigins: [siteOrigin(config)], allowedHeaders: ['*'], maxAge: 3000 }],
+      // --- end attachments ---
       removalPolicy: keep,
       autoDeleteObjects: !prod,
     });

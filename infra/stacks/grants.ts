@@ -92,6 +92,19 @@ export function functionLogs(config: ResolvedConfig): FunctionLogs {
 export const STATEMENT_OBJECTS =
   'Canonical statements are objects named by id under statements/ of the content bucket; the grant is that prefix.';
 
+// --- attachments ---
+/** The API's presigned POSTs put each upload under uploads/<party>/<id>: the API signs for, reads and deletes them there. */
+export const UPLOAD_OBJECTS =
+  'Direct uploads are objects named by party and attachment id under uploads/ of the content bucket (the presigned POST signs for that key, the API checks and deletes it); the grant is that prefix.';
+export const ATTACHMENT_OBJECTS =
+  'A checked attachment is kept under attachments/<id> in the content bucket and published under files/<id>/ of the site bucket; the grant is those prefixes.';
+// --- end attachments ---
+
+// --- scheduled statements ---
+export const SCHEDULED_OBJECTS =
+  'The inputs of scheduled statements are objects named by statement id under scheduled/ of the content bucket, deleted once it is published or cancelled; the grant is that prefix.';
+// --- end scheduled statements ---
+
 /** What render-pages writes in the site bucket: the pages of the page graph, feeds and sitemaps. */
 export const PAGE_OBJECTS = [
   'index.html',

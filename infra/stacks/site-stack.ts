@@ -1,4 +1,4 @@
-// Site: the private site bucket behind CloudFront (OAC), with /v1/* routed to the API uncached (and
+// Site: the private site bucket behind CloudFront (OAC), with /v1/* and /desk/* routed to the API uncached (and
 // signed with the origin secret), strict security headers, a real 404 page, optionally a WAF rate
 // rule, and the site's shell deployed. Pages are revalidated at the edge, never invalidated per publish.
 import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -36,8 +36,13 @@ import type { DataStack } from './data-stack.js';
 /** CloudFront's hosted zone id, the same for every distribution: the target of Route 53 alias records. */
 export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2';
 
-/** The header CloudFront adds to every /v1/* request; the API refuses requests without it. */
+/** The header CloudFront adds to every /v1/* and /desk/* request; the API refuses requests without it. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** Where the desk's script posts files (S3 presigned POSTs name the bucket's regional host). */
+export function contentBucketOrigin(config: ResolvedConfig, data: Stack): string {
+  return `https://${bucketName(config, 'content')}.s3.${data.region}.${data.urlSuffix}`;
+}
 
 export interface SiteStackProps extends StackProps {
   config: ResolvedConfig;
@@ -69,15 +74,14 @@ export class SiteStack extends Stack {
       autoDeleteObjects: !prod,
     });
 
-    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-      },
-    });
+    const securityHeaders = {
+      strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true, override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+    };
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', { securityHeadersBehavior: securityHeaders });
     const rewrite = new CloudFrontFunction(this, 'IndexRewrite', {
       code: FunctionCode.fromInline(INDEX_REWRITE),
       runtime: FunctionRuntime.JS_2_0,
@@ -92,6 +96,23 @@ export class SiteStack extends Stack {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    // One origin for /v1/* and /desk/*: CloudFront signs both with the origin secret.
+    const api = new HttpOrigin(props.apiDomain, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      // A dynamic reference, resolved by CloudFormation at deploy time: no secret in the template.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+    });
+    // --- the web desk: the site's headers, and its script may also post files straight to the content bucket ---
+    const deskHeaders = new ResponseHeadersPolicy(this, 'DeskSecurityHeaders', {
+      securityHeadersBehavior: {
+        ...securityHeaders,
+        contentSecurityPolicy: {
+          contentSecurityPolicy: `${CONTENT_SECURITY_POLICY}; connect-src 'self' ${contentBucketOrigin(config, props.data)}`,
+          override: true,
+        },
+      },
+    });
+    // --- end web desk ---
     const waf = config.wafRateLimit ? new RateLimitAcl(this, 'RateLimit', { limit: config.wafRateLimit }) : undefined;
     const custom = config.domainName && config.certificateArn;
 
@@ -122,11 +143,7 @@ export class SiteStack extends Stack {
       },
       additionalBehaviors: {
         '/v1/*': {
-          origin: new HttpOrigin(props.apiDomain, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            // A dynamic reference, resolved by CloudFormation at deploy time: no secret in the template.
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
-          }),
+          origin: api,
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -134,6 +151,18 @@ export class SiteStack extends Stack {
           compress: true,
           responseHeadersPolicy: headers,
         },
+        // --- the web desk (functions/api/desk): the API's own pages, uncached, with the session cookie ---
+        '/desk/*': {
+          origin: api,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // Every viewer header (Cookie, Origin, Sec-Fetch-Site for the CSRF check) and the query reach it.
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          compress: true,
+          responseHeadersPolicy: deskHeaders,
+        },
+        // --- end web desk ---
       },
     });
     Annotations.of(this.distribution).acknowledgeWarning(

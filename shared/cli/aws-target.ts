@@ -4,6 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit.js';
 import { DynamoPartyRepository, DynamoPressKeyRepository } from '../adapters/aws/dynamo-catalog.js';
 import { DynamoEmailStats, DynamoSubscriberRepository } from '../adapters/aws/dynamo-email.js';
 import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
@@ -74,6 +75,7 @@ export async function openAwsTarget(stage: string | undefined, clients: AwsCliCl
     clock: systemClock,
     parties: new DynamoPartyRepository(table),
     keys: new DynamoPressKeyRepository(table),
+    audit: new DynamoAuditLog(table),
     subscribers: new DynamoSubscriberRepository(table),
     emailStats: new DynamoEmailStats(table),
     statements,

@@ -3,12 +3,12 @@ import { Command, CommanderError, Option } from 'commander';
 import * as z from 'zod';
 import { CONSUMERS } from '../domain/events.js';
 import { Party } from '../domain/party.js';
-import { issuePressKey } from '../domain/press-key.js';
 import { republishStatements } from '../services/republish.js';
 import type { AwsCliClients } from './aws-target.js';
 import { parseOrExplain, type WithTarget } from './commands.js';
 import { addEmailCommands } from './email-commands.js';
 import { IncompleteImportError, importArchive } from './import-archive.js';
+import { addKeyCommands } from './key-commands.js';
 import { startProgress } from './progress.js';
 import { addSubscriberCommands } from './subscriber-commands.js';
 import { openTarget, UsageError } from './targets.js';
@@ -16,7 +16,7 @@ import { openTarget, UsageError } from './targets.js';
 export function buildCli(out: (line: string) => void = console.log, aws?: AwsCliClients): Command {
   const program = new Command('communique')
     .description(
-      'Operate a Communiqué platform: parties, press keys, subscribers, email, dead letters, republishing and importing archives.',
+      'Operate a Communiqué platform: parties, press keys, audit logs, subscribers, email, dead letters, republishing and importing archives.',
     )
     .addOption(
       new Option('--target <target>', 'the platform to act on: the local one under DATA_DIR, or a deployed stage')
@@ -60,47 +60,7 @@ export function buildCli(out: (line: string) => void = console.log, aws?: AwsCli
       });
     });
 
-  const keys = program.command('keys').description('press keys: one party each, shown once');
-  keys
-    .command('issue')
-    .description('issue a new press key for a party; the key is printed once, alone on the last line')
-    .requiredOption('--party <id>', 'the party the key acts for')
-    .action(async (o: { party: string }) => {
-      await withTarget(async (t) => {
-        if (!(await t.platform.parties.get(o.party))) {
-          throw new UsageError(`no party "${o.party}"; add it first with \`parties add\` or see \`parties list\``);
-        }
-        const { key, record } = issuePressKey(o.party, t.platform.clock.now());
-        await t.platform.keys.put(record);
-        out(`Issued key ${record.keyId} for ${o.party}. Store it now: it is not shown again.`);
-        out(key);
-      });
-    });
-  keys
-    .command('revoke')
-    .description('revoke a press key; requests with it fail from now on')
-    .argument('<key-id>', 'the key id (the part after "cq_", as printed when issued)')
-    .action(async (keyId: string) => {
-      await withTarget(async (t) => {
-        const id = keyId.replace(/^cq_/, '').split('_')[0] as string;
-        if (!(await t.platform.keys.revoke(id, t.platform.clock.now().toISOString()))) {
-          throw new UsageError(`no key "${id}"; see \`keys list --party ID\``);
-        }
-        out(`key ${id} revoked`);
-      });
-    });
-  keys
-    .command('list')
-    .description("list a party's keys (ids only; secrets are never stored)")
-    .requiredOption('--party <id>', 'the party')
-    .action(async (o: { party: string }) => {
-      await withTarget(async (t) => {
-        for (const k of await t.platform.keys.listForParty(o.party)) {
-          out(`${k.keyId}\tcreated ${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`);
-        }
-      });
-    });
-
+  addKeyCommands(program, out, withTarget);
   addSubscriberCommands(program, out, withTarget);
   addEmailCommands(program, out, withTarget);
 

@@ -16,7 +16,7 @@ export class UsageError extends Error {
 }
 
 export interface CliTarget {
-  platform: Pick<Platform, 'clock' | 'parties' | 'keys' | 'subscribers' | 'statements' | 'emailStats'>;
+  platform: Pick<Platform, 'clock' | 'parties' | 'keys' | 'audit' | 'subscribers' | 'statements' | 'emailStats'>;
   /** Where republished events go: the outbox locally, the statement-events topic on AWS. */
   publisher: EventPublisher;
   /** Said after a republish: who acts on the events now. */

@@ -36,8 +36,8 @@ export function indexDocOf(s: Statement, parties: Map<string, Party>): IndexDoc 
 }
 
 /**
- * Every published statement in publication order (the home listing's numbering), read a chunk at a time:
- * the order a rebuild and a compaction both index in.
+ * Every published statement in publication order (the home listing's numbering), each followed by its
+ * translations, read a chunk at a time: the order a rebuild and a compaction both index in.
  */
 export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGenerator<Statement[]> {
   const size = (await p.listings.sizes(HOME_LISTING)).find((s) => s.listing === HOME_LISTING)?.size ?? 0;
@@ -51,7 +51,15 @@ export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGe
         statements[i] = await requireStatement(p, e.summary.id);
       },
     );
-    return statements;
+    // Translations are listed only under their languages: each follows the statement it translates.
+    const translations = statements.flatMap((s) => (s.translations ?? []).map((t) => t.id));
+    if (translations.length === 0) return statements;
+    const read = new Map<string, Statement>();
+    await inParallel(translations, READS_AT_ONCE, async (id) => {
+      const t = await readStatement(p, id);
+      if (t) read.set(id, t);
+    });
+    return statements.flatMap((s) => [s, ...(s.translations ?? []).flatMap((t) => read.get(t.id) ?? [])]);
   };
   // The next chunk is read while the caller works on this one: one chunk ahead, no more.
   const ahead = (from: number) => {
@@ -68,6 +76,11 @@ export async function* statementsInOrder(p: Source, chunk = WALK_CHUNK): AsyncGe
   }
 }
 
+/** What search finds: every statement but those withdrawn by their authors. */
+export function isSearchable(s: Statement): boolean {
+  return !s.retraction;
+}
+
 export function statementIndexSource(p: Source): IndexSource {
   let parties: Promise<Map<string, Party>> | undefined;
   const partyMap = () => (parties ??= p.parties.list().then((list) => new Map(list.map((x) => [x.id, x]))));
@@ -80,14 +93,15 @@ export function statementIndexSource(p: Source): IndexSource {
         READS_AT_ONCE,
         async ([id, i]) => {
           const s = await readStatement(p, id);
-          docs[i] = s ? indexDocOf(s, map) : undefined;
+          // A retracted statement is taken out of the index.
+          docs[i] = s && isSearchable(s) ? indexDocOf(s, map) : undefined;
         },
       );
       return docs;
     },
     async *all() {
       const map = await partyMap();
-      for await (const chunk of statementsInOrder(p)) yield chunk.map((s) => indexDocOf(s, map));
+      for await (const chunk of statementsInOrder(p)) yield chunk.filter(isSearchable).map((s) => indexDocOf(s, map));
     },
   };
 }

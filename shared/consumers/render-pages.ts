@@ -5,7 +5,7 @@
 // renders and redeliveries converge on what a rebuild (services/rebuild.ts) writes.
 import { inParallel } from '../concurrency/in-parallel.js';
 import type { StatementEvent } from '../domain/events.js';
-import { ARCHIVE_PAGE_SIZE, archivePageOf, listingsOf, seqKey } from '../domain/listings.js';
+import { ARCHIVE_PAGE_SIZE, archivePageOf, seqKey } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import { signatories } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
@@ -39,18 +39,21 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
 
   // More pages at once for a batch: each waits mostly on the store (S3 and DynamoDB on AWS).
   const atOnce = Math.min(PAGES_AT_ONCE * statements.length, MOST_PAGES_AT_ONCE);
-  await inParallel(statements, atOnce, (s) => publish(statementPage(ctx, s.id)));
+  // A statement's translations link each other: when one is added (or changes), the others' pages too.
+  const siblings = new Set<string>();
+  for (const s of statements) for (const t of s.translations ?? []) if (!ids.includes(t.id)) siblings.add(t.id);
+  await inParallel(ids, atOnce, (id) => publish(statementPage(ctx, id)));
+  await inParallel(siblings, atOnce, (id) => publish(statementPage(ctx, id, undefined, false)));
   const own = new Set(ids);
   // Where each statement is, in the listings it belongs to as of the version read (a signature's number
   // may be given before it lands): listing -> its numbers there.
   const places = new Map<string, Array<{ seq: number; id: string }>>();
   const neighbours = new Set<string>();
   await inParallel(statements, atOnce, async (statement) => {
+    // Every listing it was ever numbered in: one it has left (retracted, or a topic corrected away) shows
+    // it no longer, and its page must say so.
     const seqs = await p.listings.placesOf(statement.id);
-    for (const listing of listingsOf(statement)) {
-      const seq = seqs.get(listing);
-      if (seq !== undefined) places.set(listing, [...(places.get(listing) ?? []), { seq, id: statement.id }]);
-    }
+    for (const [listing, seq] of seqs) places.set(listing, [...(places.get(listing) ?? []), { seq, id: statement.id }]);
     // A party's statements link to the one before and after them in its archive: those next to this
     // one now link to it.
     for (const party of signatories(statement)) {
@@ -62,7 +65,7 @@ export async function renderPagesOf(p: RenderPlatform, events: StatementEvent[])
       }
     }
   });
-  await inParallel(neighbours, atOnce, (id) => publish(statementPage(ctx, id)));
+  await inParallel(neighbours, atOnce, (id) => publish(statementPage(ctx, id, undefined, false)));
 
   // In each listing: the archive pages that hold these statements (and the page before one whose first
   // statement is among them, which now links forward), then the listing's first page and feeds.

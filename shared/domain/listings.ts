@@ -19,8 +19,14 @@ export function yearOf(publishedAt: string): string {
   return String(new Date(publishedAt).getUTCFullYear()).padStart(4, '0');
 }
 
-/** Every listing a statement belongs to, home first. */
-export function listingsOf(s: Pick<Statement, 'party' | 'cosigners' | 'countries' | 'language' | 'topics' | 'publishedAt'>): ListingId[] {
+type Listed = Pick<Statement, 'party' | 'cosigners' | 'countries' | 'language' | 'topics' | 'publishedAt' | 'translationOf'>;
+
+/**
+ * Every listing a statement belongs to, home first. A translation is listed only under its language: the
+ * other listings show the statement it translates once, with its languages.
+ */
+export function listingsOf(s: Listed): ListingId[] {
+  if (s.translationOf) return [`language:${s.language}`];
   return [
     HOME_LISTING,
     ...signatories(s).map((p) => `party:${p}`),
@@ -29,6 +35,15 @@ export function listingsOf(s: Pick<Statement, 'party' | 'cosigners' | 'countries
     ...[...new Set(s.topics)].map((t) => `topic:${t}`),
     `year:${yearOf(s.publishedAt)}`,
   ];
+}
+
+/**
+ * Whether a listing shows the statement now. A listing keeps every number it gave out: a statement that
+ * left it (retracted, or corrected out of a topic) keeps its place, unseen, so pages stay anchored and
+ * their stamps still name it (a render that no longer shows it is newer, not older).
+ */
+export function isShownIn(s: Listed & Pick<Statement, 'retraction'>, listing: ListingId): boolean {
+  return !s.retraction && listingsOf(s).includes(listing);
 }
 
 export function listingKind(listing: ListingId): ListingKind | 'home' {

@@ -45,20 +45,25 @@ export type EmailJob = z.infer<typeof EmailJob>;
 /**
  * A statement is mailed to a reader once, whatever its later versions: the ledger entry is the first
  * version's. A cosigner's later signature thus reaches only the readers who follow that signer and had not
- * had the statement yet. (Corrections will mail again under their own entry.)
+ * had the statement yet. A correction the office sends again is mailed under its own version's entry.
  */
 const MAILED_VERSION = 1;
 
 /** The send ledger's key: what a reader must never get twice. */
 export function ledgerKeyOf(spec: MailingSpec): string {
-  return spec.kind === 'statement' ? `${spec.event.statementId}#${MAILED_VERSION}` : `digest:${spec.frequency}:${spec.start}`;
+  if (spec.kind === 'digest') return `digest:${spec.frequency}:${spec.start}`;
+  const e = spec.event;
+  return `${e.statementId}#${e.type === 'statement.corrected' ? e.version : MAILED_VERSION}`;
 }
 
-/** One walk per publication, per signature, and per digest period. */
+/** One walk per publication, per signature, per translation, per correction sent again, and per digest period. */
 export function mailingIdOf(spec: MailingSpec): string {
   if (spec.kind === 'digest') return `digest:${spec.frequency}:${spec.start}`;
   const e = spec.event;
-  return e.type === 'statement.signed' ? `${e.statementId}:signed:${e.party}` : `${e.statementId}:published`;
+  if (e.type === 'statement.signed') return `${e.statementId}:signed:${e.party}`;
+  if (e.type === 'statement.corrected') return `${e.statementId}:corrected:${e.version}`;
+  if (e.type === 'statement.translated') return `${e.statementId}:translated:${e.version}`;
+  return `${e.statementId}:published`;
 }
 
 /** Where a mailing's walk stands. */

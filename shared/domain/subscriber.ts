@@ -4,7 +4,7 @@ import type { SubscriberRepository } from '../ports.js';
 import { randomToken, sameHash, sha256Hex } from './ids.js';
 import { CountryCode, PartyId } from './party.js';
 import * as z from './schema.js';
-import { LanguageTag, type StatementSummary, signatories, Topic } from './statement.js';
+import { LanguageTag, liveTranslations, type StatementSummary, signatories, Topic } from './statement.js';
 
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -163,7 +163,13 @@ export function subscriberBuckets(s: Subscriber): string[] {
   return ['all'];
 }
 
-type Matchable = Pick<StatementSummary, 'party' | 'cosigners' | 'language'> & Partial<Pick<StatementSummary, 'topics' | 'countries'>>;
+type Matchable = Pick<StatementSummary, 'party' | 'cosigners' | 'language'> &
+  Partial<Pick<StatementSummary, 'topics' | 'countries' | 'translations'>>;
+
+/** The languages a statement is in: its own and its translations'. */
+function languagesOf(st: Matchable): string[] {
+  return [st.language, ...liveTranslations(st).map((t) => t.language)];
+}
 
 const primaries = new Map<string, string>();
 function primaryLanguage(tag: string): string {
@@ -177,7 +183,7 @@ function primaryLanguage(tag: string): string {
 
 /** Every bucket whose subscribers may want the statement, in a fixed order (see isOwnBucket). */
 export function statementBuckets(st: Matchable): string[] {
-  const languages = [...new Set([st.language, primaryLanguage(st.language)])];
+  const languages = [...new Set(languagesOf(st).flatMap((l) => [l, primaryLanguage(l)]))];
   return [
     'all',
     ...signatories(st).map((p) => `party:${p}`),
@@ -195,11 +201,16 @@ export function isOwnBucket(s: Subscriber, bucket: string, statementBucketList: 
   return subscriberBuckets(s).find((b) => statementBucketList.includes(b)) === bucket;
 }
 
+/** Whether the subscriber chose this language (or its primary language: "pt" for "pt-BR"); anyone who chose none does. */
+export function speaks(s: Pick<SubscriptionChoices, 'languages'>, language: string): boolean {
+  const primary = primaryLanguage(language);
+  return s.languages.length === 0 || s.languages.some((l) => l === language || l === primary);
+}
+
 /** Whether the statement matches every choice of the subscriber (an empty choice takes anything). */
 export function matchesChoices(s: SubscriptionChoices, st: Matchable): boolean {
   const partyOk = s.parties.length === 0 || signatories(st).some((p) => s.parties.includes(p));
-  const primary = primaryLanguage(st.language);
-  const langOk = s.languages.length === 0 || s.languages.some((l) => l === st.language || l === primary);
+  const langOk = s.languages.length === 0 || languagesOf(st).some((language) => speaks(s, language));
   const countryOk = s.countries.length === 0 || (st.countries ?? []).some((c) => s.countries.includes(c));
   const topicOk = s.topics.length === 0 || (st.topics ?? []).some((t) => s.topics.includes(t));
   return partyOk && langOk && countryOk && topicOk;

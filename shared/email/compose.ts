@@ -2,11 +2,18 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import MimeNode from 'nodemailer/lib/mime-node';
 import type { Party } from '../domain/party.js';
-import { type Statement, type StatementSummary, signatories, statementPath } from '../domain/statement.js';
+import { type Correction, type Statement, type StatementSummary, signatories, statementPath } from '../domain/statement.js';
 import type { Subscriber } from '../domain/subscriber.js';
 import type { PlatformConfig } from '../platform.js';
 import { signedLinkUrl, unsubscribeLinkUrl, unsubscribeUrl } from './links.js';
-import { type DigestEntry, type FooterLinks, renderDigestEmailHtml, renderNoticeEmailHtml, renderStatementEmailHtml } from './template.js';
+import {
+  correctionLine,
+  type DigestEntry,
+  type FooterLinks,
+  renderDigestEmailHtml,
+  renderNoticeEmailHtml,
+  renderStatementEmailHtml,
+} from './template.js';
 
 function footerLinks(config: PlatformConfig, s: Subscriber, now: Date): FooterLinks {
   // A subscriber stored before link secrets (until `subscribers refile`) gets the unsubscribe link alone.
@@ -67,12 +74,15 @@ export async function statementMessage(
   config: PlatformConfig,
   statement: Statement,
   parties: Map<string, Party>,
+  /** Mailing a corrected version again: the correction it carries. */
+  correction?: Correction,
 ): Promise<StatementMessage> {
   const url = `${config.siteUrl}${statementPath(statement.id)}`;
   const names = signatoryNames(statement, parties);
   const text = [
     statement.title,
     `${names} · ${statement.publishedAt.slice(0, 10)}`,
+    ...(correction ? [correctionLine(correction)] : []),
     '',
     statement.summary,
     '',
@@ -80,12 +90,18 @@ export async function statementMessage(
     '',
     `Read it online: ${url}`,
   ].join('\n');
-  const html = await renderStatementEmailHtml(statement, names, url, { preferences: PREFERENCES_MARK, unsubscribe: UNSUBSCRIBE_MARK });
-  const htmlWithoutPreferences = await renderStatementEmailHtml(statement, names, url, { unsubscribe: UNSUBSCRIBE_MARK });
+  const html = await renderStatementEmailHtml(
+    statement,
+    names,
+    url,
+    { preferences: PREFERENCES_MARK, unsubscribe: UNSUBSCRIBE_MARK },
+    correction,
+  );
+  const htmlWithoutPreferences = await renderStatementEmailHtml(statement, names, url, { unsubscribe: UNSUBSCRIBE_MARK }, correction);
   const root = new MimeNode('multipart/alternative', { baseBoundary: `communique-${statement.id}` });
   root.setHeader({
     from: config.mailFrom,
-    subject: statement.title,
+    subject: correction ? `Corrected: ${statement.title}` : statement.title,
     date: new Date(statement.publishedAt).toUTCString(),
     'content-language': statement.language,
     'list-unsubscribe-post': 'List-Unsubscribe=One-Click',

@@ -2,12 +2,12 @@
 import type { MailingSpec } from '../domain/mailing.js';
 import { mailingIdOf } from '../domain/mailing.js';
 import type { Party } from '../domain/party.js';
-import type { StatementSummary } from '../domain/statement.js';
-import { isActive, matchesChoices, type Subscriber } from '../domain/subscriber.js';
+import { liveTranslations, type StatementSummary } from '../domain/statement.js';
+import { isActive, matchesChoices, type Subscriber, speaks } from '../domain/subscriber.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/read-statement.js';
-import { composeDigestEmail, statementMessage } from './compose.js';
-import { wantsStatementMail } from './mailings.js';
+import { composeDigestEmail, type StatementMessage, statementMessage } from './compose.js';
+import { correctionOf, wantsStatementMail } from './mailings.js';
 
 export interface MailContent {
   /** Whether the subscriber, as stored now, still gets this mailing. */
@@ -29,10 +29,27 @@ async function partiesById(p: ContentPlatform): Promise<Map<string, Party>> {
 async function statementContent(p: ContentPlatform, spec: Extract<MailingSpec, { kind: 'statement' }>): Promise<MailContent> {
   const e = spec.event;
   const statement = await requireStatement(p, e.statementId);
-  const message = await statementMessage(p.config, statement, await partiesById(p));
+  const correction = e.type === 'statement.corrected' ? correctionOf(statement, e.version) : undefined;
+  const parties = await partiesById(p);
+  // Each reader gets the version in a language they chose, when there is one: built once per language.
+  const messages = new Map<string, Promise<StatementMessage>>();
+  const messageIn = (id: string) => {
+    let message = messages.get(id);
+    if (!message) {
+      message = (id === statement.id ? Promise.resolve(statement) : requireStatement(p, id)).then((version) =>
+        statementMessage(p.config, version, parties, id === statement.id ? correction : undefined),
+      );
+      messages.set(id, message);
+    }
+    return message;
+  };
+  const translations = correction ? [] : liveTranslations(statement);
   return {
     wants: wantsStatementMail(e, statement),
-    compose: async (s, now) => message.compose(s, now),
+    compose: async (s, now) => {
+      const chosen = speaks(s, statement.language) ? undefined : translations.find((t) => speaks(s, t.language));
+      return (await messageIn(chosen?.id ?? statement.id)).compose(s, now);
+    },
   };
 }
 
@@ -44,7 +61,9 @@ export async function statementsStoredIn(p: Pick<Platform, 'statements'>, start:
     const page = await p.statements.listStoredSince({ since: start, limit: 200, ...(cursor ? { cursor } : {}) });
     for (const record of page.items) {
       if (record.summary.createdAt >= end) return found.slice(-PERIOD_MAX_STATEMENTS);
-      if (record.event.type !== 'statement.imported') found.push(record.summary);
+      // Not an imported archive; not one withdrawn since; a translation is its original's news.
+      const s = record.summary;
+      if (record.event.type !== 'statement.imported' && !s.retraction && !s.translationOf) found.push(s);
     }
     // A busier period keeps its newest statements (the digest shows the newest).
     if (found.length > 2 * PERIOD_MAX_STATEMENTS) found.splice(0, found.length - PERIOD_MAX_STATEMENTS);

@@ -12,8 +12,8 @@ import {
   RECIPIENTS_PER_JOB,
 } from '../domain/mailing.js';
 import { MAIL_WINDOW_DAYS, olderThanDays } from '../domain/retention.js';
-import type { Statement } from '../domain/statement.js';
-import { isActive, isOwnBucket, type Subscriber, statementBuckets, wantsStatement } from '../domain/subscriber.js';
+import { type Correction, liveTranslations, type Statement } from '../domain/statement.js';
+import { isActive, isOwnBucket, matchesChoices, type Subscriber, statementBuckets, wantsStatement } from '../domain/subscriber.js';
 import type { Platform } from '../platform.js';
 import { requireStatement } from '../services/read-statement.js';
 
@@ -40,10 +40,28 @@ export function recipientRule(spec: MailingSpec, statement?: Statement): (s: Sub
 
 /** Whether the subscriber, as stored now, gets the statement's mail for this event: the planner's and the sender's test. */
 export function wantsStatementMail(e: StatementEvent, statement: Statement): (s: Subscriber) => boolean {
-  return (s) =>
+  const wants = (s: Subscriber, as: Statement) =>
+    !statement.retraction &&
     s.frequency === 'immediate' &&
     (e.type !== 'statement.signed' || s.parties.includes(e.party)) &&
-    wantsStatement(s, statement, e.occurredAt);
+    wantsStatement(s, as, e.occurredAt);
+  // A correction goes to the readers of the corrected text's language (each translation is its own text).
+  if (e.type === 'statement.corrected') return (s) => wants(s, { ...statement, translations: [] });
+  if (e.type !== 'statement.translated') return (s) => wants(s, statement);
+  // A new translation reaches the readers of its language who did not want the statement before it.
+  const now = withTranslationsUpTo(statement, e.version);
+  const before = withTranslationsUpTo(statement, e.version - 1);
+  return (s) => wants(s, now) && !matchesChoices(s, before);
+}
+
+/** The statement as it was listed at `version`: with the translations added up to then. */
+function withTranslationsUpTo(statement: Statement, version: number): Statement {
+  return { ...statement, translations: liveTranslations(statement).filter((t) => (t.version ?? 0) <= version) };
+}
+
+/** The correction that made this version of the statement, if one did. */
+export function correctionOf(statement: Statement, version: number): Correction | undefined {
+  return statement.corrections?.find((c) => c.version === version);
 }
 
 /** Whether the event is news to mail at all: imports, rebuilds, and anything past the mail window are not. */
@@ -51,15 +69,25 @@ export function isMailable(spec: MailingSpec, now: Date, statement?: Statement):
   if (spec.kind === 'digest') return true;
   const e = spec.event;
   if (e.type === 'statement.imported' || e.type === 'statement.rebuild') return false;
+  // A retraction, and a correction the office did not ask to send, are not mailed; nor is a translation:
+  // its original's mailing (statement.translated) sends each reader the version in their language.
+  if (e.type === 'statement.retracted' || statement?.translationOf) return false;
+  if (e.type === 'statement.corrected' && statement && !correctionOf(statement, e.version)?.notified) return false;
+  // A translation's link taken back (it was retracted) adds no language: nobody to mail.
+  if (e.type === 'statement.translated' && statement && !liveTranslations(statement).some((t) => t.version === e.version)) return false;
   // A late or republished event is news no longer, and a statement past the window may have lost its
   // ledger entries (a signature on day 31 would otherwise mail everyone again).
   if (olderThanDays(e.occurredAt, MAIL_WINDOW_DAYS, now.getTime())) return false;
+  // A correction is mailed under its own version's ledger entries, however old the statement.
+  if (e.type === 'statement.corrected') return true;
   return !statement || !olderThanDays(statement.createdAt, MAIL_WINDOW_DAYS, now.getTime());
 }
 
 function bucketsOf(spec: MailingSpec, statement?: Statement): string[] {
   if (spec.kind === 'digest') return [`digest:${spec.frequency}`];
   if (spec.event.type === 'statement.signed') return [`party:${spec.event.party}`];
+  if (spec.event.type === 'statement.translated') return statementBuckets(withTranslationsUpTo(statement as Statement, spec.event.version));
+  if (spec.event.type === 'statement.corrected') return statementBuckets({ ...(statement as Statement), translations: [] });
   return statementBuckets(statement as Statement);
 }
 

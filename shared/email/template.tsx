@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import sanitizeHtml from 'sanitize-html';
 import { ALLOWED } from '../domain/html-policy.js';
-import type { Statement, StatementSummary } from '../domain/statement.js';
+import type { Correction, Statement, StatementSummary } from '../domain/statement.js';
 import { renderDocument } from '../site/templates/layout.js';
 
 /**
@@ -37,7 +37,18 @@ function Footer({ links }: { links: FooterLinks }) {
   );
 }
 
-export function renderStatementEmailHtml(s: Statement, names: string, url: string, links: FooterLinks): Promise<string> {
+/** The line a corrected version's email opens with: "Corrected on 2026-11-29: …". */
+export function correctionLine(c: Correction): string {
+  return `Corrected on ${c.at.slice(0, 10)}: ${c.note}`;
+}
+
+export function renderStatementEmailHtml(
+  s: Statement,
+  names: string,
+  url: string,
+  links: FooterLinks,
+  correction?: Correction,
+): Promise<string> {
   return renderDocument(
     <html lang={s.language} dir={s.dir}>
       <head>
@@ -51,6 +62,11 @@ export function renderStatementEmailHtml(s: Statement, names: string, url: strin
         <p lang="en" dir="ltr">
           {names} · {s.publishedAt.slice(0, 10)}
         </p>
+        {correction ? (
+          <p lang="en" dir="ltr">
+            <em>{correctionLine(correction)}</em>
+          </p>
+        ) : null}
         {s.summary ? (
           <p>
             <strong>{s.summary}</strong>

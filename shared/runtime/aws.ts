@@ -3,16 +3,23 @@
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAttachmentRepository } from '../adapters/aws/dynamo-attachments.js';
+import { DynamoAuditLog } from '../adapters/aws/dynamo-audit.js';
 import { DynamoPartyRepository, DynamoPressKeyRepository, type TableRef } from '../adapters/aws/dynamo-catalog.js';
 import { DynamoEmailStats, DynamoMailingRepository, DynamoSendLedger, DynamoSubscriberRepository } from '../adapters/aws/dynamo-email.js';
 import { DynamoListingRepository } from '../adapters/aws/dynamo-listings.js';
 import { DynamoLocks } from '../adapters/aws/dynamo-locks.js';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter.js';
+import { backstopOnlyTimer, DynamoScheduledStatements } from '../adapters/aws/dynamo-scheduled.js';
+import { DynamoDeskSessions } from '../adapters/aws/dynamo-sessions.js';
 import { DynamoStatementRepository } from '../adapters/aws/dynamo-statements.js';
+import { S3FormUploads } from '../adapters/aws/s3-form-uploads.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
+import { SchedulerEmbargoTimer } from '../adapters/aws/scheduler-embargo-timer.js';
 import { SesMailer } from '../adapters/aws/ses-mailer.js';
 import { SqsEmailJobQueue } from '../adapters/aws/sqs-email-jobs.js';
 import * as z from '../domain/schema.js';
@@ -25,7 +32,7 @@ const NonEmpty = z.string().check(z.minLength(1));
 const AwsEnv = z.object({
   TABLE_NAME: NonEmpty,
   CONTENT_BUCKET: NonEmpty,
-  /** Functions that publish pages; the API has none. */
+  /** Functions that publish to the site: pages, the search index, the API (attachments, under files/). */
   SITE_BUCKET: z.optional(NonEmpty),
   SITE_URL: z._default(z.url(), 'https://localhost'),
   MAIL_FROM: z._default(z.string().check(z.minLength(3)), 'statements@localhost'),
@@ -43,6 +50,12 @@ const AwsEnv = z.object({
   /** The API only: requests a minute per press key and per client address. */
   RATE_LIMIT_PER_KEY: z.optional(z.coerce.number().check(z.int(), z.positive())),
   RATE_LIMIT_PER_ADDRESS: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  // --- scheduled statements ---
+  /** The API only: where it creates each embargo's one-time schedule, the function it invokes, and the role to invoke it with. */
+  EMBARGO_SCHEDULE_GROUP: z.optional(NonEmpty),
+  EMBARGO_TARGET_ARN: z.optional(NonEmpty),
+  EMBARGO_ROLE_ARN: z.optional(NonEmpty),
+  // --- end scheduled statements ---
 });
 export type AwsSettings = z.infer<typeof AwsEnv>;
 
@@ -59,6 +72,7 @@ export interface AwsClients {
   s3: S3Client;
   ses?: SESv2Client;
   sqs?: SQSClient;
+  scheduler?: SchedulerClient;
 }
 
 export function tableRef(dynamo: DynamoDBClient, tableName: string): TableRef {
@@ -87,7 +101,7 @@ function missingStore(variable: string): ObjectStore {
 export function awsTable(
   settings: AwsSettings,
   dynamo: DynamoDBClient = new DynamoDBClient({}),
-): Omit<Platform, 'blobs' | 'site' | 'mailer' | 'emailJobs'> {
+): Omit<Platform, 'blobs' | 'site' | 'mailer' | 'emailJobs' | 'uploads'> {
   const table = tableRef(dynamo, settings.TABLE_NAME);
   const statements = new DynamoStatementRepository(table);
   return {
@@ -109,16 +123,23 @@ export function awsTable(
     emailStats: new DynamoEmailStats(table),
     locks: new DynamoLocks(table),
     rateLimiter: new DynamoRateLimiter(table),
+    attachments: new DynamoAttachmentRepository(table),
+    audit: new DynamoAuditLog(table),
+    sessions: new DynamoDeskSessions(table),
+    scheduled: new DynamoScheduledStatements(table),
+    // The API replaces it with EventBridge Scheduler (awsEmbargoTimer); no other function schedules.
+    embargoTimer: backstopOnlyTimer,
   };
 }
 
-/** The content bucket and, for a function given one, the site bucket (S3). */
+/** The content bucket (with direct uploads into it) and, for a function given one, the site bucket (S3). */
 export function awsBuckets(
   settings: AwsSettings,
   s3: S3Client = new S3Client({ forcePathStyle: settings.S3_FORCE_PATH_STYLE === 'true' }),
-): Pick<Platform, 'blobs' | 'site'> {
+): Pick<Platform, 'blobs' | 'site' | 'uploads'> {
   return {
     blobs: new S3ObjectStore(s3, settings.CONTENT_BUCKET),
+    uploads: new S3FormUploads(s3, settings.CONTENT_BUCKET),
     site: settings.SITE_BUCKET ? new S3ObjectStore(s3, settings.SITE_BUCKET, siteCacheControl) : missingStore('SITE_BUCKET'),
   };
 }
@@ -138,6 +159,15 @@ export function awsEmailJobs(settings: AwsSettings, sqs: SQSClient = new SQSClie
   };
 }
 
+// --- scheduled statements ---
+/** EventBridge Scheduler for the function that schedules (the API); without its settings, the backstop alone. */
+export function awsEmbargoTimer(settings: AwsSettings, scheduler?: SchedulerClient): Pick<Platform, 'embargoTimer'> {
+  const { EMBARGO_SCHEDULE_GROUP: groupName, EMBARGO_TARGET_ARN: targetArn, EMBARGO_ROLE_ARN: roleArn } = settings;
+  if (!groupName || !targetArn || !roleArn) return { embargoTimer: backstopOnlyTimer };
+  return { embargoTimer: new SchedulerEmbargoTimer(scheduler ?? new SchedulerClient({}), { groupName, targetArn, roleArn }) };
+}
+// --- end scheduled statements ---
+
 /** Every adapter: the whole platform on AWS, for tests and tools; a function builds only the parts it uses. */
 export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: AwsClients): Platform {
   return {
@@ -145,5 +175,6 @@ export function awsDeps(settings: AwsSettings = readAwsSettings(), clients?: Aws
     ...awsBuckets(settings, clients?.s3),
     ...awsMailer(settings, clients?.ses),
     ...awsEmailJobs(settings, clients?.sqs),
+    ...awsEmbargoTimer(settings, clients?.scheduler),
   };
 }

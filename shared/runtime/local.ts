@@ -4,9 +4,12 @@ import * as z from 'zod';
 import { SqlitePartyRepository, SqlitePressKeyRepository, SqliteStatementRepository } from '../adapters/local/catalog.js';
 import { FileMailer } from '../adapters/local/file-mailer.js';
 import { FileObjectStore } from '../adapters/local/file-store.js';
+import { SignedFormUploads, uploadSigningSecret } from '../adapters/local/form-uploads.js';
 import { ProcessLocks } from '../adapters/local/process-locks.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings, SqliteQueues } from '../adapters/local/queues.js';
 import { type Db, openCounters, openDatabase } from '../adapters/local/sqlite.js';
+import { SqliteAttachmentRepository } from '../adapters/local/sqlite-attachments.js';
+import { SqliteAuditLog } from '../adapters/local/sqlite-audit.js';
 import {
   SqliteEmailJobQueue,
   SqliteEmailStats,
@@ -16,6 +19,8 @@ import {
 } from '../adapters/local/sqlite-email.js';
 import { SqliteListingRepository } from '../adapters/local/sqlite-listings.js';
 import { SqliteRateLimiter } from '../adapters/local/sqlite-rate-limiter.js';
+import { LocalEmbargoTimer, SqliteScheduledStatements } from '../adapters/local/sqlite-scheduled.js';
+import { SqliteDeskSessions } from '../adapters/local/sqlite-sessions.js';
 import { CONSUMERS } from '../domain/events.js';
 import type { Platform } from '../platform.js';
 import { type Clock, systemClock } from '../ports.js';
@@ -63,6 +68,8 @@ export interface LocalPlatform extends Platform {
   queues: SqliteQueues;
   ledger: SqliteSendLedger;
   mailings: SqliteMailingRepository;
+  /** In-process: the worker's embargo clock subscribes to it. */
+  embargoTimer: LocalEmbargoTimer;
   siteDir: string;
   outboxDir: string;
 }
@@ -99,6 +106,16 @@ export function localDeps(
     locks: new ProcessLocks(),
     mailer: new FileMailer(outboxDir),
     rateLimiter: new SqliteRateLimiter(openCounters(), clock),
+    // --- attachments ---
+    attachments: new SqliteAttachmentRepository(db),
+    uploads: new SignedFormUploads(uploadSigningSecret(settings.dataDir), settings.siteUrl),
+    // --- end attachments ---
+    audit: new SqliteAuditLog(db),
+    sessions: new SqliteDeskSessions(db),
+    // --- scheduled statements ---
+    scheduled: new SqliteScheduledStatements(db),
+    embargoTimer: new LocalEmbargoTimer(),
+    // --- end scheduled statements ---
     db,
     queues,
     siteDir,

@@ -1,6 +1,7 @@
 // Serves the site store over HTTP for the embedded platform (on AWS, CloudFront serves the site bucket).
 
 import type { Context } from 'hono';
+import { attachmentHeadersOf } from '../domain/attachment-files.js';
 import type { ObjectStore } from '../ports.js';
 import { IMMUTABLE_CACHE_CONTROL, isImmutableIndexFile } from '../search/format.js';
 import { CONTENT_SECURITY_POLICY } from '../site/security-headers.js';
@@ -16,6 +17,10 @@ const TYPES = new Map<string, string>([
   ['svg', 'image/svg+xml'],
   ['png', 'image/png'],
   ['ico', 'image/x-icon'],
+  // Attachments (files/…): the types their content was checked to be.
+  ['pdf', 'application/pdf'],
+  ['jpg', 'image/jpeg'],
+  ['webp', 'image/webp'],
 ]);
 
 /** No file system takes more; longer paths are simply not in the store. */
@@ -81,8 +86,11 @@ export function serveSite(site: ObjectStore) {
     }
     const body = await read(site, key);
     if (!body) return notFound(c);
+    // S3 serves an attachment with the disposition it was stored with; the same is derived here from its key.
+    const attachment = attachmentHeadersOf(key);
     return c.body(body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': type,
+      ...(attachment ? { 'content-disposition': attachment.contentDisposition } : {}),
       'cache-control': isImmutableIndexFile(key)
         ? IMMUTABLE_CACHE_CONTROL
         : ext === 'html' || ext === 'json'

@@ -8,6 +8,7 @@ import { consumerBatches, consumerHandlers, emailJobQueues } from '../consumers/
 import { loadDemoData } from '../demo/load.js';
 import { publishSiteShell } from '../site/shell.js';
 import { startEmailSchedule } from './email-schedule.js';
+import { startEmbargoClock } from './embargo-clock.js';
 import { localDeps, readLocalSettings } from './local.js';
 import { serveSite } from './site-server.js';
 import { startWorker } from './worker.js';
@@ -33,10 +34,11 @@ async function main() {
     onError: (queue, e) => console.error(`[${queue}] ${(e as Error)?.stack ?? e}`),
   });
   const schedule = startEmailSchedule(platform, (e) => console.error(`[digests] ${(e as Error)?.stack ?? e}`));
+  const embargoes = startEmbargoClock(platform, (e) => console.error(`[embargoes] ${(e as Error)?.stack ?? e}`));
   const server = serve({ fetch: root.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
     console.log(
       `Communiqué is running: site ${settings.siteUrl}/ · API ${settings.siteUrl}/v1/statements · ` +
-        'get a press key with `npm run cli -- keys issue --party kke`',
+        'get a press key with `npm run cli -- keys issue --party kke --name "desk laptop"`',
     );
     console.log(`listening on ${info.address}:${info.port}; data in ${settings.dataDir}${demo ? `; loaded ${demo} demo statements` : ''}`);
     if (demo) void announceWhenDrained(platform.queues, demo);
@@ -45,6 +47,7 @@ async function main() {
   const shutdown = async () => {
     server.close();
     schedule.stop();
+    await embargoes.stop();
     await worker.stop();
     platform.db.close();
     process.exit(0);

@@ -8,6 +8,7 @@ import { fieldIssues, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { StatementStore } from './read-statement.js';
 import { checkCosigners, firstVersion } from './statements.js';
+import { linkTranslation } from './translations.js';
 
 /** One line of an archive's statements.jsonl (the format ../shared/bench/make-corpus.mjs writes). */
 export const ArchivedStatement = z.extend(StatementInput, {
@@ -64,13 +65,17 @@ export async function prepareImport(
   return statement;
 }
 
-/** Stores the rows and events of prepared statements, together (the embedded table commits them at once). */
-export async function commitImports(p: Pick<StatementStore, 'statements'>, statements: Statement[]): Promise<ImportOutcome[]> {
+/**
+ * Stores the rows and events of prepared statements, together (the embedded table commits them at once),
+ * then lists each translation on the statement it translates (imported before it, as archives are ordered).
+ */
+export async function commitImports(p: StatementStore & Pick<Platform, 'clock'>, statements: Statement[]): Promise<ImportOutcome[]> {
   const created = await p.statements.createMany(
     statements.map((s) => ({
       summary: summarise(s),
       event: { type: 'statement.imported', statementId: s.id, version: 1, party: s.party, occurredAt: s.createdAt },
     })),
   );
+  for (const s of statements) if (s.translationOf) await linkTranslation(p, s, 'statement.imported');
   return created.map((c) => (c ? 'imported' : 'already there'));
 }

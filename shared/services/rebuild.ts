@@ -5,7 +5,7 @@
 // (publish-page.ts): on AWS the fan-out runs beside the consumers; locally the CLI and a running
 // `npm start` share no lock, so stop it first or rebuild into another folder.
 import { inParallel } from '../concurrency/in-parallel.js';
-import { indexDocOf, statementIndexSource, statementsInOrder } from '../consumers/index-search.js';
+import { indexDocOf, isSearchable, statementIndexSource, statementsInOrder } from '../consumers/index-search.js';
 import { ARCHIVE_PAGE_SIZE, archivePageCount, HOME_LISTING, LISTING_KINDS } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
 import type { Platform } from '../platform.js';
@@ -14,6 +14,7 @@ import { publishPage } from '../site/publish-page.js';
 import { publishSiteShell } from '../site/shell.js';
 import { archivePage, kindIndex, kindsOf, listingFront, type SiteContext, type SitePage, statementPage } from '../site/site-pages.js';
 import { monthOf, sitemapFiles } from '../site/sitemaps.js';
+import { publishAttachmentFiles } from './attachments.js';
 
 const FORMAT_1_PREFIXES = ['search/shards/', 'search/docs/'];
 
@@ -79,13 +80,15 @@ export async function rebuildSite(
   for await (const statements of statementsInOrder(source, chunk)) {
     await inParallel(statements, concurrency, async (statement) => {
       months.add(monthOf(statement.publishedAt));
+      // A retracted statement's files left the site with it.
+      if (!statement.retraction) await publishAttachmentFiles({ blobs: source.blobs, site: target.site }, statement.attachments);
       await publish(statementPage(ctx, statement.id, statement));
       report.statements++;
     });
     const started = performance.now();
-    for (const statement of statements) index.add(indexDocOf(statement, ctx.parties));
+    for (const statement of statements) if (isSearchable(statement)) index.add(indexDocOf(statement, ctx.parties));
     report.indexMs += performance.now() - started;
-    report.indexed += statements.length;
+    report.indexed += statements.filter(isSearchable).length;
     progress();
   }
   const installing = performance.now();

@@ -6,20 +6,27 @@ import * as z from '../domain/schema.js';
 import { directionOf, type Statement, StatementInput, statementBlobKey, summarise } from '../domain/statement.js';
 import { ConflictError, ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
+import { publishAttachmentFiles, resolveAttachments } from './attachments.js';
 import { readStatement, type StatementStore } from './read-statement.js';
+import { type ScheduledSubmission, scheduleSubmission } from './scheduling.js';
+import { linkTranslation, originalFor } from './translations.js';
 
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface Submission {
   statement: Statement;
   created: boolean;
+  /** Set when publishAt lies ahead: nothing is published yet, and `statement` is how it will be (scheduling.ts). */
+  scheduled?: ScheduledSubmission['view'];
 }
 
 export async function submitStatement(
-  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config'>,
+  p: StatementStore & Pick<Platform, 'parties' | 'clock' | 'config' | 'attachments' | 'scheduled' | 'embargoTimer' | 'site'>,
   actingParty: string,
   body: unknown,
   idempotencyKey?: string,
+  /** A scheduled statement's publication (publish-scheduled.ts): its id, and when it was first claimed. */
+  given?: { id: string; now: Date },
 ): Promise<Submission> {
   const parsed = StatementInput.safeParse(body);
   if (!parsed.success) throw new ValidationError('The statement is not valid.', fieldIssues(parsed.error.issues));
@@ -28,16 +35,19 @@ export async function submitStatement(
     throw new ForbiddenError(`This key acts for the party "${actingParty}", not "${input.party}".`);
   }
   await checkCosigners(p, actingParty, input.cosigners);
-  const now = p.clock.now();
+  const attachments = await resolveAttachments(p, actingParty, input.attachments);
+  const now = given?.now ?? p.clock.now();
   if (input.publishedAt && Date.parse(input.publishedAt) > now.getTime() + CLOCK_SKEW_MS) {
-    throw new ValidationError('publishedAt is in the future; embargoed statements are not supported yet.', [
+    throw new ValidationError('publishedAt is in the future; to publish the statement later, give publishAt instead.', [
       { path: 'publishedAt', message: 'must not be in the future' },
     ]);
   }
 
-  let id = newStatementId(now);
+  let id = given?.id ?? newStatementId(now);
   if (idempotencyKey !== undefined) {
-    const fingerprint = sha256Hex(JSON.stringify(input));
+    // Without the fields a client did not send (defaults): a retry across an upgrade that added them still matches.
+    const { attachments, ...sent } = input;
+    const fingerprint = sha256Hex(JSON.stringify(attachments.length ? input : sent));
     const held = await p.statements.reserveIdempotencyKey({
       party: actingParty,
       key: idempotencyKey,
@@ -51,23 +61,53 @@ export async function submitStatement(
     }
     id = held.statementId;
     const existing = await readStatement(p, id);
-    if (existing) return { statement: existing, created: false };
+    if (existing) {
+      // A retry after a failure between storing a translation and listing it on its original finishes the job.
+      await linkTranslation(p, existing);
+      return { statement: existing, created: false };
+    }
   }
 
+  const original = input.translationOf ? await originalFor(p, actingParty, input.translationOf, input.language) : undefined;
+  // --- embargo: a publishAt ahead stores it as scheduled, published at that time (scheduling.ts) ---
+  const scheduled = await scheduleSubmission(p, actingParty, input, { id, now, replay: idempotencyKey !== undefined });
+  // --- end embargo ---
   const author = await p.parties.get(actingParty);
   // Named cosigners are invited, not signed: each signs with its own key (signStatement).
   const statement = firstVersion(p, input, { id, party: actingParty, now, countries: input.countries ?? (author ? [author.country] : []) });
   statement.invited = [...new Set(input.cosigners.filter((c) => c !== actingParty))];
-  return storeFirstVersion(p, statement, 'statement.published');
+  if (original) statement.translationOf = original.id;
+  if (attachments.length) statement.attachments = attachments;
+  if (scheduled)
+    return { statement: { ...statement, publishedAt: scheduled.view.publishAt }, created: scheduled.created, scheduled: scheduled.view };
+  await publishAttachmentFiles(p, attachments);
+  const submission = await storeFirstVersion(p, statement, 'statement.published');
+  await linkTranslation(p, submission.statement);
+  return submission;
 }
 
-/** A statement's first version from valid input: Markdown sanitised once, here, at write time. */
+/** A statement's text from valid input (a submission's, a correction's): Markdown sanitised once, here, at write time. */
+export function textOf(
+  p: Pick<Platform, 'config'>,
+  input: { title: string; summary: string; body: string; topics: string[] },
+): Pick<Statement, 'title' | 'summary' | 'bodyMarkdown' | 'bodyHtml' | 'bodyText' | 'topics'> {
+  const bodyHtml = markdownToSafeHtml(input.body, p.config.siteUrl);
+  return {
+    title: input.title,
+    summary: input.summary,
+    bodyMarkdown: input.body,
+    bodyHtml,
+    bodyText: htmlToText(bodyHtml),
+    topics: [...new Set(input.topics)],
+  };
+}
+
+/** A statement's first version from valid input. */
 export function firstVersion(
   p: Pick<Platform, 'config'>,
-  input: z.output<typeof StatementInput>,
+  input: Omit<z.output<typeof StatementInput>, 'translationOf'>,
   at: { id: string; party: string; now: Date; countries: string[] },
 ): Statement {
-  const bodyHtml = markdownToSafeHtml(input.body, p.config.siteUrl);
   return {
     id: at.id,
     version: 1,
@@ -77,12 +117,7 @@ export function firstVersion(
     signatures: [],
     language: input.language,
     dir: directionOf(input.language),
-    title: input.title,
-    summary: input.summary,
-    bodyMarkdown: input.body,
-    bodyHtml,
-    bodyText: htmlToText(bodyHtml),
-    topics: [...new Set(input.topics)],
+    ...textOf(p, input),
     countries: [...new Set(at.countries)],
     publishedAt: new Date(input.publishedAt ?? at.now).toISOString(),
     createdAt: at.now.toISOString(),
@@ -119,6 +154,7 @@ export async function signStatement(p: StatementStore & Pick<Platform, 'clock'>,
     const current = await readStatement(p, id);
     if (!current) throw new NotFoundError(`No statement "${id}".`);
     if (current.party === actingParty) throw new ConflictError('The author signs a statement by publishing it; there is nothing to sign.');
+    if (current.retraction) throw new ConflictError('This statement was retracted by its author; it can no longer be signed.');
     if (current.cosigners.includes(actingParty)) return { statement: current, created: false };
     if (!current.invited.includes(actingParty)) {
       throw new ForbiddenError(

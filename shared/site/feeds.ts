@@ -2,7 +2,7 @@
 // publication (not by the time of rendering), so the same statements always give the same bytes.
 import { Feed } from 'feed';
 import type { Party } from '../domain/party.js';
-import { type StatementSummary, signatories, statementPath } from '../domain/statement.js';
+import { lastChangeOf, type StatementSummary, signatories, statementPath } from '../domain/statement.js';
 
 export interface ListingFeed {
   /** "Latest statements", a party's name. */
@@ -26,7 +26,10 @@ export function renderFeeds(siteUrl: string, listing: ListingFeed, parties: Map<
 
 function buildFeed(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>, text: (plain: string) => string): Feed {
   const page = `${siteUrl}/${listing.folder}`;
-  const newest = listing.items[0]?.publishedAt;
+  const newest = listing.items.reduce<string | undefined>(
+    (max, s) => (max === undefined || lastChangeOf(s) > max ? lastChangeOf(s) : max),
+    undefined,
+  );
   const feed = new Feed({
     id: page,
     title: text(`${listing.title} · Communiqué`),
@@ -39,13 +42,20 @@ function buildFeed(siteUrl: string, listing: ListingFeed, parties: Map<string, P
   });
   for (const s of listing.items) {
     const url = `${siteUrl}${statementPath(s.id)}`;
+    const correction = s.corrections?.at(-1);
+    const description = s.retraction
+      ? `Retracted on ${s.retraction.at.slice(0, 10)}: ${s.retraction.reason}`
+      : correction
+        ? `${s.summary ? `${s.summary}\n\n` : ''}Corrected on ${correction.at.slice(0, 10)}: ${correction.note}`
+        : s.summary;
     feed.addItem({
       id: url,
       link: url,
-      title: text(s.title),
-      date: new Date(s.publishedAt),
+      title: text(s.retraction ? `Retracted: ${s.title}` : s.title),
+      // Atom's "updated": a correction or a retraction is news to a feed reader that has the statement.
+      date: new Date(lastChangeOf(s)),
       published: new Date(s.publishedAt),
-      ...(s.summary ? { description: text(s.summary) } : {}),
+      ...(description ? { description: text(description) } : {}),
       author: signatories(s).map((id) => ({ name: text(parties.get(id)?.name ?? id), link: `${siteUrl}/parties/${id}/` })),
       category: s.topics.map((t) => ({ name: t, term: t })),
     });

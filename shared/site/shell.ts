@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { deskAssets } from '../desk/assets.js';
 import { PreconditionFailedError } from '../errors.js';
 import type { ObjectStore } from '../ports.js';
 import { renderSearchPage } from './templates/pages.js';
@@ -59,6 +60,8 @@ export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
     { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
     { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },
     { key: 'robots.txt', body: robotsTxt(siteUrl), contentType: 'text/plain; charset=utf-8' },
+    // The web desk's stylesheet and script (shared/desk/assets.ts).
+    ...(await deskAssets(sourceFile)),
     ...(await Promise.all(
       [
         ['index.html', 'Latest statements'],

@@ -5,22 +5,26 @@
 import {
   ARCHIVE_PAGE_SIZE,
   archivePageFolder,
+  isShownIn,
   kindFolder,
   type ListingKind,
   listingFolder,
   listingKind,
+  listingsOf,
   seqKey,
 } from '../domain/listings.js';
 import type { Party } from '../domain/party.js';
-import { type Statement, summarise } from '../domain/statement.js';
+import { liveTranslations, type Statement, summarise } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import type { ListingEntry } from '../ports.js';
-import { requireStatement } from '../services/read-statement.js';
+import { textVersions } from '../services/history.js';
+import { readStatement, requireStatement } from '../services/read-statement.js';
 import { FEED_FILES, renderFeeds } from './feeds.js';
 import { contentsOf, formatContents, type PageContents } from './page-contents.js';
 import type { FileFormat, PageBuilder } from './publish-page.js';
+import { historyPageKey, renderHistoryPage } from './templates/history-page.js';
 import { listingTitle, renderArchivePage, renderKindIndex, renderListingFront } from './templates/listing-pages.js';
-import { renderStatementPage } from './templates/pages.js';
+import { type LanguageVersion, renderStatementPage } from './templates/pages.js';
 import { renderSubscribePage, SUBSCRIBE_PAGE_KEY } from './templates/subscribe-page.js';
 
 export type SiteSources = Pick<Platform, 'statements' | 'listings' | 'blobs' | 'config'>;
@@ -45,8 +49,17 @@ function listingContents(entries: ListingEntry[], complete: boolean, extra: Page
   return { entries: [...entries.map((e) => ({ key: seqKey(e.seq, e.summary.id), version: e.summary.version })), ...extra], complete };
 }
 
-/** A statement's page, with the statements before and after it in its author's archive. */
-export function statementPage(ctx: SiteContext, id: string, read?: Statement): SitePage {
+/** The language versions of a statement that others translate: itself first, then its translations. */
+export function languageVersions(original: Pick<Statement, 'id' | 'language' | 'translations'>): LanguageVersion[] {
+  return [{ id: original.id, language: original.language }, ...liveTranslations(original)];
+}
+
+/**
+ * A statement's page, with the statements before and after it in its author's archive; with its history
+ * page once corrected or retracted, unless `history` is false (a neighbour's render: its history has not
+ * changed, and rebuilding it reads every version).
+ */
+export function statementPage(ctx: SiteContext, id: string, read?: Statement, history = true): SitePage {
   return {
     key: statementPageKey(id),
     build: async () => {
@@ -56,12 +69,32 @@ export function statementPage(ctx: SiteContext, id: string, read?: Statement): S
       const author = `party:${current.party}`;
       const seq = (await ctx.p.listings.placesOf(id)).get(author);
       const near = seq === undefined ? {} : await ctx.p.listings.neighbours(author, seq);
-      const contents = contentsOf([summarise(current)], true);
-      const html = await renderStatementPage(current, ctx.parties, ctx.p.config.siteUrl, formatContents(contents), {
-        ...(near.before ? { before: near.before.summary } : {}),
-        ...(near.after ? { after: near.after.summary } : {}),
-      });
-      return { html, contents };
+      // A translation's languages are those of the statement it translates, whose version counts them.
+      const original = current.translationOf ? await readStatement(ctx.p, current.translationOf) : undefined;
+      const languages = languageVersions(original ?? current);
+      const contents = contentsOf([summarise(current), ...(original ? [summarise(original)] : [])], true);
+      const html = await renderStatementPage(
+        current,
+        ctx.parties,
+        ctx.p.config.siteUrl,
+        formatContents(contents),
+        {
+          ...(near.before ? { before: near.before.summary } : {}),
+          ...(near.after ? { after: near.after.summary } : {}),
+        },
+        languages,
+      );
+      const historyPage =
+        history && (current.corrections?.length || current.retraction)
+          ? [
+              {
+                key: historyPageKey(id),
+                body: await renderHistoryPage(current, await textVersions(ctx.p, current), ctx.parties),
+                contentType: 'text/html; charset=utf-8',
+              },
+            ]
+          : [];
+      return { html, contents, companions: historyPage };
     },
   };
 }
@@ -82,7 +115,7 @@ export function archivePage(ctx: SiteContext, listing: string, page: number, mus
       if (entries.length === 0) return { html: '', empty: true };
       const hasNewer = size > page * ARCHIVE_PAGE_SIZE;
       const contents = listingContents(entries, true, hasNewer ? [{ key: '~newer', version: 1 }] : []);
-      const items = entries.map((e) => e.summary).reverse();
+      const items = entries.flatMap((e) => (isShownIn(e.summary, listing) ? [e.summary] : [])).reverse();
       const html = await renderArchivePage(
         { listing, items, parties: ctx.parties, contents: formatContents(contents), siteUrl: ctx.p.config.siteUrl },
         page,
@@ -101,11 +134,13 @@ export function listingFront(ctx: SiteContext, listing: string, mustInclude?: st
       const { entries, size } = await ctx.p.listings.newest(listing, ARCHIVE_PAGE_SIZE);
       if (entries.length === 0) return { html: '', empty: true };
       const contents = listingContents(entries, entries.length < ARCHIVE_PAGE_SIZE);
-      const items = entries.map((e) => e.summary);
+      const items = entries.flatMap((e) => (isShownIn(e.summary, listing) ? [e.summary] : []));
       const siteUrl = ctx.p.config.siteUrl;
       const html = await renderListingFront({ listing, items, size, parties: ctx.parties, contents: formatContents(contents), siteUrl });
       const folder = listingFolder(listing);
-      const feeds = renderFeeds(siteUrl, { title: listingTitle(listing, ctx.parties), folder, items }, ctx.parties);
+      // The feeds keep a retracted statement, as a retraction: readers who had it learn it was withdrawn.
+      const fed = entries.flatMap((e) => (listingsOf(e.summary).includes(listing) ? [e.summary] : []));
+      const feeds = renderFeeds(siteUrl, { title: listingTitle(listing, ctx.parties), folder, items: fed }, ctx.parties);
       return {
         html,
         contents,

@@ -3,11 +3,14 @@
 // checks no IAM) has a partition key the grant names. A new kind of item fails here, not in production.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../functions/api/app.js';
 import { API_ITEMS } from '../../infra/stacks/api-stack.js';
 import { awsDeps } from '../../shared/runtime/aws.js';
+import { prepareAttachment } from '../../shared/services/attachments.js';
 import { commitImports, prepareImport } from '../../shared/services/import.js';
 import { signStatement, submitStatement } from '../../shared/services/statements.js';
 import { type AwsTestServers, startAwsTestServers } from '../helpers/aws-servers.js';
+import { aPressKey, DeskAgent } from '../helpers/desk-agent.js';
 import { aStatementInput, DEMO_PARTIES } from '../helpers/factories.js';
 
 let servers: AwsTestServers;
@@ -34,7 +37,7 @@ function writtenKeys(name: string, input: Record<string, unknown>): Array<string
 const granted = (pk: string) => API_ITEMS.some((pattern) => (pattern.endsWith('*') ? pk.startsWith(pattern.slice(0, -1)) : pk === pattern));
 
 describe('the API’s table grant', () => {
-  it('covers every item that submitting, signing and importing write', async () => {
+  it('covers every item that submitting, signing, importing and preparing an attachment write', async () => {
     const dynamo = new DynamoDBClient({
       endpoint: servers.endpoints.dynamo,
       region: 'us-east-1',
@@ -76,8 +79,35 @@ describe('the API’s table grant', () => {
       translationOf: null,
     });
     if (archived !== 'already there') await commitImports(p, [archived]);
+    // --- attachments: preparing an upload stores its record ---
+    await prepareAttachment(p, 'kke', { filename: 'declaration.pdf', contentType: 'application/pdf', size: 10 });
 
     expect([...seen].some((pk) => pk.startsWith('LIST#'))).toBe(true);
+    expect([...seen].filter((pk) => !granted(pk))).toEqual([]);
+
+    // Through the app, as a press office works: a key's use recorded, keys issued and revoked, the audit
+    // log, corrections, a retraction, a translation, and a session of the web desk.
+    const { key } = await aPressKey(p, 'kke');
+    seen.clear(); // issuing the first key is the operator's (CLI)
+    const app = createApp(p);
+    const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const created = (await (await send('POST', '/v1/statements', aStatementInput({ language: 'el' }))).json()) as { id: string };
+    const correction = { title: 'Corrected', body: 'Text', topics: [], correctionNote: 'Typo' };
+    expect((await send('PUT', `/v1/statements/${created.id}`, correction, { 'if-match': '"1"' })).status).toBe(200);
+    expect((await send('POST', '/v1/statements', aStatementInput({ language: 'en', translationOf: created.id }))).status).toBe(201);
+    expect((await send('POST', `/v1/statements/${created.id}/retraction`, { reason: 'In error' })).status).toBe(200);
+    const issued = (await (await send('POST', '/v1/keys', { name: 'second laptop' })).json()) as { keyId: string };
+    expect((await send('DELETE', `/v1/keys/${issued.keyId}`)).status).toBe(200);
+    expect((await send('GET', '/v1/audit')).status).toBe(200);
+    const desk = new DeskAgent(app);
+    expect((await desk.signIn(key)).status).toBe(303);
+    expect(desk.cookie).toBeDefined();
+    expect([...seen].some((pk) => pk.startsWith('AUDIT#'))).toBe(true);
     expect([...seen].filter((pk) => !granted(pk))).toEqual([]);
   });
 });

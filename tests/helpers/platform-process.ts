@@ -72,7 +72,7 @@ export function runCli(dataDir: string, args: string[]): Promise<{ code: number;
 }
 
 export async function issueKey(dataDir: string, party: string): Promise<string> {
-  const r = await runCli(dataDir, ['keys', 'issue', '--party', party]);
+  const r = await runCli(dataDir, ['keys', 'issue', '--party', party, '--name', 'end-to-end tests']);
   if (r.code !== 0) throw new Error(`keys issue failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').at(-1) as string;
 }

@@ -15,6 +15,7 @@ const FUNCTIONS = [
   'digests',
   'email-jobs',
   'index-search',
+  'publish-scheduled',
   'render-pages',
   'send-emails',
   'stream-relay',
@@ -56,9 +57,12 @@ describe('the Lambda bundles', () => {
       'compact-search',
       'email-jobs',
       'index-search',
+      'publish-scheduled',
       'render-pages',
       'send-emails',
     ]);
+    // Only the API sets embargo schedules; publish-scheduled is what they invoke.
+    expect(holding('node_modules/@aws-sdk/client-scheduler/')).toEqual(['api']);
     // Only email-jobs mails; the API, the planner (send-emails) and digests enqueue send jobs.
     expect(holding('node_modules/@aws-sdk/client-sesv2/')).toEqual(['email-jobs']);
     expect(holding('node_modules/@aws-sdk/client-sqs/')).toEqual(['api', 'digests', 'email-jobs', 'send-emails']);
@@ -70,9 +74,10 @@ describe('the Lambda bundles', () => {
   });
 
   it('keep the Markdown renderer, the sanitiser and the mail composer where they are used', () => {
-    // Statements are rendered from Markdown once, by the API; mail sanitises their stored HTML for email.
-    expect(holding('node_modules/marked/')).toEqual(['api']);
-    expect(holding('node_modules/sanitize-html/')).toEqual(['api', 'email-jobs']);
+    // Statements are rendered from Markdown once, by the API (or, for an embargo, by publish-scheduled at
+    // its time); mail sanitises their stored HTML for email.
+    expect(holding('node_modules/marked/')).toEqual(['api', 'publish-scheduled']);
+    expect(holding('node_modules/sanitize-html/')).toEqual(['api', 'email-jobs', 'publish-scheduled']);
     expect(holding('node_modules/nodemailer/')).toEqual(['email-jobs']);
   });
 });

@@ -74,7 +74,7 @@ describe('npx cdk synth', () => {
     const templates = fs.readdirSync(out).filter((f) => f.endsWith('.template.json'));
     expect(templates.sort()).toEqual(['Api', 'Data', 'Email', 'Ops', 'Pipeline', 'Site'].map((s) => `Communique-prod-${s}.template.json`));
     const bundles = fs.readdirSync(out).filter((f) => fs.existsSync(path.join(out, f, 'index.mjs')));
-    expect(bundles).toHaveLength(9);
+    expect(bundles).toHaveLength(10);
     fs.rmSync(out, { recursive: true, force: true });
   }, 300_000);
 });

@@ -32,14 +32,14 @@ describe('CloudFront', () => {
   });
   it('routes /v1/* to the API uncached, with every method, signed with the origin secret by dynamic reference', () => {
     const d = distribution(dev);
-    expect(d.CacheBehaviors).toEqual([
+    expect(d.CacheBehaviors).toContainEqual(
       expect.objectContaining({
         PathPattern: '/v1/*',
         CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
         AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
         ViewerProtocolPolicy: 'https-only',
       }),
-    ]);
+    );
     const api = (d.Origins as Json[]).find((o) => o.CustomOriginConfig);
     expect(api?.OriginCustomHeaders).toEqual([
       {
@@ -53,6 +53,33 @@ describe('CloudFront', () => {
       },
     ]);
   });
+  // --- the web desk ---
+  it('routes /desk/* to the same API origin uncached, with every viewer header (the session cookie) and every method', () => {
+    const d = distribution(dev);
+    const [v1, desk] = ['/v1/*', '/desk/*'].map((path) => (d.CacheBehaviors as Json[]).find((b) => b.PathPattern === path));
+    expect(desk).toMatchObject({
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      // AllViewerExceptHostHeader: the Cookie, Origin and Sec-Fetch-Site headers and the query reach the API.
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      ViewerProtocolPolicy: 'redirect-to-https',
+    });
+    // One origin for both, so the desk's requests carry the origin secret too.
+    expect(desk?.TargetOriginId).toBe(v1?.TargetOriginId);
+    expect((d.Origins as Json[]).filter((o) => o.CustomOriginConfig)).toHaveLength(1);
+  });
+  it('lets the desk’s script post files to the content bucket, and nothing else more than the site', () => {
+    const policies = resources(dev, 'AWS::CloudFront::ResponseHeadersPolicy').map((r) => r.Properties.ResponseHeadersPolicyConfig);
+    const desk = policies.find((c) => c.Name?.includes?.('Desk') || JSON.stringify(c).includes('connect-src'));
+    const csp = JSON.stringify(desk?.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/communique-dev-content-",\{"Ref":"AWS::AccountId"\},"-",\{"Ref":"AWS::Region"\},"\.s3\./,
+    );
+    expect(desk?.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({ Override: true });
+  });
+  // --- end web desk ---
   it('sends HSTS and a strict Content-Security-Policy without unsafe-inline', () => {
     const policy = resources(dev, 'AWS::CloudFront::ResponseHeadersPolicy')[0]?.Properties.ResponseHeadersPolicyConfig
       .SecurityHeadersConfig;

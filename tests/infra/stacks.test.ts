@@ -34,7 +34,9 @@ const referent = (b: Built, stack: StackKey, value: Json): [StackKey, string] =>
 };
 /** The functions of functions/ (not the CDK's own handlers), by logical id. */
 const ownFunctions = (b: Built) =>
-  everywhere(b, 'AWS::Lambda::Function').filter(([id]) => /^(Api|StreamRelay|CompactSearch|Digests|[a-z]+Consumer)Function/.test(id));
+  everywhere(b, 'AWS::Lambda::Function').filter(([id]) =>
+    /^(Api|StreamRelay|CompactSearch|Digests|EmbargoesPublishScheduled|[a-z]+Consumer)Function/.test(id),
+  );
 
 describe('the stacks', () => {
   it('deploy in the order Data, Email, Api, Site, Pipeline, Ops, each referring only to stacks before it', () => {
@@ -144,7 +146,7 @@ describe('the outbox relay and fan-out', () => {
 describe('functions', () => {
   it('run on arm64 and the newest Node.js runtime, with source maps and a log group with retention each', () => {
     const own = ownFunctions(dev);
-    expect(own).toHaveLength(9);
+    expect(own).toHaveLength(10);
     for (const [, f] of own) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -160,6 +162,7 @@ describe('functions', () => {
         'digests',
         'email-jobs',
         'index-search',
+        'publish-scheduled',
         'render-pages',
         'send-emails',
         'stream-relay',
@@ -279,8 +282,8 @@ describe('ops', () => {
   const id = (name: string) => name.replace(/-/g, '');
 
   it('alarms on every DLQ, every queue’s oldest message, the relay’s iterator age, errors and API 5xx, to the alarm topic', () => {
-    // DLQs (relay + 6 queues), oldest messages, iterator age, function errors (8), API 5xx.
-    expect(Object.keys(alarms(dev))).toHaveLength(7 + 6 + 1 + 8 + 1);
+    // DLQs (relay + 6 queues), oldest messages, iterator age, function errors (9, publish-scheduled's too), API 5xx.
+    expect(Object.keys(alarms(dev))).toHaveLength(7 + 6 + 1 + 9 + 1);
     for (const a of Object.values(alarms(dev))) {
       expect(a.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       expect(a.AlarmActions).toHaveLength(1);
@@ -387,8 +390,9 @@ describe('least privilege', () => {
 
   it('gives each function only the services it uses', () => {
     const services = (role: string) => [...new Set(of(role).flatMap((s) => actions(s).map((a) => a.split(':')[0])))].sort();
-    // The API mails nothing: it enqueues subscribe requests for email-jobs.
-    expect(services('api')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
+    // The API mails nothing: it enqueues subscribe requests for email-jobs. It sets embargoes' schedules
+    // (scheduler), handing Scheduler the role they run with (iam:PassRole).
+    expect(services('api')).toEqual(['dynamodb', 'iam', 'logs', 's3', 'scheduler', 'sqs']);
     expect(services('streamrelay')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
     expect(services('renderpages')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
     expect(services('indexsearch')).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
@@ -447,11 +451,28 @@ describe('least privilege', () => {
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
       expect(keysOf('suppressaddresses', a)).toEqual([['SUB#*', 'SUBEMAIL#*', 'SUBIDX#*', 'EMAILSTATS']]);
     for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']) {
-      expect(keysOf('api', a)).toEqual([['STMT#*', 'LISTINGS', 'LIST#*', 'IDEMP#*', 'RATE#*', 'SUB#*', 'SUBEMAIL#*', 'SUBIDX#*']]);
+      expect(keysOf('api', a)).toEqual([
+        [
+          'STMT#*',
+          'LISTINGS',
+          'LIST#*',
+          'IDEMP#*',
+          'RATE#*',
+          'SUB#*',
+          'SUBEMAIL#*',
+          'SUBIDX#*',
+          'ATT#*',
+          'DESKSESSION#*',
+          'SCHEDULED#*',
+          'KEY#*',
+          'KEYSOF#*',
+          'AUDIT#*',
+        ],
+      ]);
     }
     // Confirming and unsubscribing re-file a subscriber (out of buckets it left); the API never changes an
-    // address, so it never gives up a claim.
-    expect(keysOf('api', 'dynamodb:DeleteItem')).toEqual([['SUBIDX#*']]);
+    // address, so it never gives up a claim. An office cancels its scheduled statements.
+    expect(keysOf('api', 'dynamodb:DeleteItem')).toEqual([['SUBIDX#*', 'SCHEDULED#*', 'KEY#*']]);
     expect(keysOf('streamrelay', 'dynamodb:UpdateItem')).toEqual([['STMT#*']]);
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     const unconditioned = statementsOf(dev).filter((s) => actions(s).some((a) => writes.includes(a)) && !s.Condition);

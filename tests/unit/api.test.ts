@@ -203,7 +203,7 @@ describe('errors under /v1/', () => {
   it.each([
     ['DELETE', '/v1/statements', 'GET, POST'],
     ['PUT', '/v1/statements', 'GET, POST'],
-    ['PATCH', '/v1/statements/0000000001aaaaaaaaaaaa', 'GET'],
+    ['PATCH', '/v1/statements/0000000001aaaaaaaaaaaa', 'DELETE, GET, PUT'],
     ['DELETE', '/v1/unsubscribe', 'GET, POST'],
     ['OPTIONS', '/v1/statements', 'GET, POST'],
   ])('answers %s %s with 405 problem+json and Allow: %s', async (method, path, allow) => {

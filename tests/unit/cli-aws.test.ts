@@ -50,7 +50,7 @@ describe('communique --target aws --stage dev', () => {
   });
 
   it('issues a press key that verifies against the record in DynamoDB', async () => {
-    const r = await cli(['--target', 'aws', '--stage', 'dev', 'keys', 'issue', '--party', 'kke']);
+    const r = await cli(['--target', 'aws', '--stage', 'dev', 'keys', 'issue', '--party', 'kke', '--name', 'operator laptop']);
     expect(r.code).toBe(0);
     const parsed = parsePressKey(r.lines.at(-1) as string);
     const record = await new DynamoPressKeyRepository(tableRef(servers.dynamo, tableName)).get(parsed?.keyId as string);

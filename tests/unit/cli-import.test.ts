@@ -26,6 +26,7 @@ type Line = {
   countries: string[];
   translationOf: string | null;
   title: string;
+  language: string;
 };
 let lines: Line[];
 
@@ -61,6 +62,10 @@ describe('import into the embedded platform', () => {
     expect(stored?.publishedAt).toBe(new Date(joint.publishedAt).toISOString());
     expect(stored?.signatures.map((s) => s.party)).toEqual(joint.cosigners);
     expect((await readStatement(p, translation.id))?.translationOf).toBe(translation.translationOf);
+    // The statement it translates lists it, with its language: pages link the two.
+    expect((await readStatement(p, translation.translationOf as string))?.translations).toContainEqual(
+      expect.objectContaining({ id: translation.id, language: translation.language }),
+    );
     expect((await p.parties.get(joint.party))?.short).toBeTruthy();
     // Its joint statements are listed for every signer.
     expect((await p.statements.list({ party: joint.cosigners[0] as string, limit: 100 })).items.map((s) => s.id)).toContain(joint.id);
@@ -72,7 +77,8 @@ describe('import into the embedded platform', () => {
     const events = (p.db.prepare('SELECT event FROM outbox').all() as Array<{ event: string }>).map(
       (r) => JSON.parse(r.event) as StatementEvent,
     );
-    expect(events).toHaveLength(60);
+    // One event per statement, and one per translation listed on its original: all imports, mailed to nobody.
+    expect(events).toHaveLength(60 + lines.filter((l) => l.translationOf).length);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['statement.imported']));
     await p.subscribers.put(newSubscriber({ email: 'all@example.org', parties: [], languages: [] }, new Date('2000-01-01T00:00:00Z')));
     expect((await mailEvent(p, events[0] as StatementEvent)).sent).toEqual([]);
@@ -84,7 +90,7 @@ describe('import into the embedded platform', () => {
     expect(r.code).toBe(0);
     expect(r.lines.at(-1)).toContain('imported 0 statement(s), 60 already there');
     const p = platform();
-    expect(p.queues.outboxDepth()).toBe(60);
+    expect(p.queues.outboxDepth()).toBe(60 + lines.filter((l) => l.translationOf).length);
     p.db.close();
   });
 

@@ -33,12 +33,12 @@ describe('communique CLI', () => {
   });
 
   it('issues a key, alone on the last line, lists and revokes it', async () => {
-    expect(await cli('keys', 'issue', '--party', 'kke')).toBe(0);
+    expect(await cli('keys', 'issue', '--party', 'kke', '--name', 'desk laptop')).toBe(0);
     const key = lines.at(-1) as string;
     expect(key).toMatch(/^cq_[0-9a-z]{16}_[0-9a-z]{48}$/);
     const keyId = key.split('_')[1] as string;
     expect(await cli('keys', 'list', '--party', 'kke')).toBe(0);
-    expect(lines[0]).toMatch(new RegExp(`^${keyId}\\t.*\\tactive$`));
+    expect(lines[0]).toMatch(new RegExp(`^${keyId}\\tdesk laptop\\tcreated .*\\tnever used\\tactive$`));
     expect(await cli('keys', 'revoke', keyId)).toBe(0);
     expect(await cli('keys', 'list', '--party', 'kke')).toBe(0);
     expect(lines[0]).toContain('revoked');
@@ -58,7 +58,9 @@ describe('communique CLI', () => {
   });
 
   it.each([
-    [['keys', 'issue', '--party', 'nobody'], 'no party "nobody"'],
+    [['keys', 'issue', '--party', 'nobody', '--name', 'desk laptop'], 'no party "nobody"'],
+    [['keys', 'issue', '--party', 'kke'], 'keys issue needs --name'],
+    [['keys', 'issue', '--party', 'kke', '--name', ' '], 'invalid --name'],
     [['keys', 'revoke', '0000000000000000'], 'no key'],
     [['parties', 'add', '--id', 'X', '--name', 'n', '--country', 'GR', '--language', 'el'], 'invalid party (id)'],
     [['subscribers', 'add', '--email', 'not-an-address'], 'invalid subscriber (email)'],

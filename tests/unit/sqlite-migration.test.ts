@@ -1,13 +1,15 @@
 // Data dirs written by earlier versions: opening one numbers every statement in each of its listings (in
-// publication order, once), and files its subscribers under the buckets mailings read.
+// publication order, once), files its subscribers under the buckets mailings read, and gives press keys
+// names and a last use.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteStatementRepository } from '../../shared/adapters/local/catalog.js';
+import { SqlitePressKeyRepository, SqliteStatementRepository } from '../../shared/adapters/local/catalog.js';
 import { openDatabase } from '../../shared/adapters/local/sqlite.js';
 import { SqliteSendLedger, SqliteSubscriberRepository } from '../../shared/adapters/local/sqlite-email.js';
 import { SqliteListingRepository } from '../../shared/adapters/local/sqlite-listings.js';
+import { issuePressKey, keyName, parsePressKey, secretMatches } from '../../shared/domain/press-key.js';
 import { aStatementSummary, publishedEvent } from '../helpers/factories.js';
 import { tempDir } from '../helpers/local-platform.js';
 
@@ -33,7 +35,7 @@ describe('opening a data dir of the version before listings', () => {
     db.close();
 
     const reopened = openDatabase(dir);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     const listings = new SqliteListingRepository(reopened);
     expect((await listings.range('home', 1, 10)).map((e) => `${e.seq}:${e.summary.id}`)).toEqual(['1:a', '2:b', '3:c']);
     expect((await listings.range('topic:peace', 1, 10)).map((e) => e.summary.id)).toEqual(['a', 'b', 'c']);
@@ -77,7 +79,7 @@ describe('opening a data dir of the version before subscriber buckets', () => {
     db.close();
 
     const reopened = openDatabase(old);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     const subscribers = new SqliteSubscriberRepository(reopened);
     const inBucket = async (bucket: string) => {
       let n = 0;
@@ -96,6 +98,41 @@ describe('opening a data dir of the version before subscriber buckets', () => {
       'sent',
     );
     reopened.close();
+    fs.rmSync(old, { recursive: true, force: true });
+  });
+});
+
+describe('opening a data dir of the version before key names', () => {
+  it('keeps its keys working, unnamed, and records their names and last use from then on', async () => {
+    const old = tempDir();
+    const db = openDatabase(old);
+    // As that version left it: press_keys without name and last_used_at, schema step 3.
+    db.exec(`DROP TABLE press_keys; CREATE TABLE press_keys (
+      key_id TEXT PRIMARY KEY, party TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)`);
+    const { key, record } = issuePressKey('kke', new Date('2025-06-01T00:00:00Z'));
+    db.prepare('INSERT INTO press_keys VALUES (?, ?, ?, ?, NULL)').run(record.keyId, 'kke', record.secretHash, record.createdAt);
+    db.pragma('user_version = 3');
+    db.close();
+
+    const reopened = openDatabase(old);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    const keys = new SqlitePressKeyRepository(reopened);
+    const legacy = await keys.get(record.keyId);
+    expect(legacy).toEqual(record);
+    expect(secretMatches(legacy as never, parsePressKey(key)?.secret as string)).toBe(true);
+    expect(keyName(legacy as never)).toBe(`key ${record.keyId}`);
+    expect(await keys.recordUse(record.keyId, '2026-01-01T00:00:00.000Z')).toBe(true);
+    const named = issuePressKey('kke', new Date('2026-01-02T00:00:00Z'), 'desk laptop').record;
+    expect(await keys.putWithinLimit(named, 20)).toBe(true);
+    expect((await keys.listForParty('kke')).map((k) => [keyName(k), k.lastUsedAt])).toEqual([
+      [`key ${record.keyId}`, '2026-01-01T00:00:00.000Z'],
+      ['desk laptop', undefined],
+    ]);
+    reopened.close();
+    // Opened again: the step is not run twice.
+    const again = openDatabase(old);
+    expect(again.pragma('user_version', { simple: true })).toBe(4);
+    again.close();
     fs.rmSync(old, { recursive: true, force: true });
   });
 });

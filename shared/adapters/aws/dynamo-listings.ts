@@ -5,7 +5,7 @@
 // Numbers are given before the statement's commit point (its STMT item) and shown once it is committed;
 // a write that dies between the two leaves a gap, never a duplicate.
 import { PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { listingsOf } from '../../domain/listings.js';
+import { isShownIn, listingsOf } from '../../domain/listings.js';
 import type { StatementSummary } from '../../domain/statement.js';
 import type { ListingEntry, ListingRepository } from '../../ports.js';
 import { getData, type Item, isConditionFailure, queryItems, type TableRef } from './dynamo-table.js';
@@ -56,14 +56,15 @@ export class DynamoListingRepository implements ListingRepository {
   ) {}
 
   /**
-   * Entry items of a listing, with the committed statements they name, if those belong there: a party's
-   * number is given before a signature's conditional update, which may lose and be retried.
+   * Entry items of a listing, with the committed statements they name. Whether the listing shows each is
+   * the reader's to decide (isShownIn): a party's number is given before a signature's conditional update,
+   * which may lose, and a statement may leave a listing (retracted); either keeps its number, unseen.
    */
-  private async entries(listing: string, items: Item[]): Promise<ListingEntry[]> {
+  private async entries(items: Item[]): Promise<ListingEntry[]> {
     const summaries = new Map((await this.committed(items.map((i) => i.statementId as string))).map((s) => [s.id, s]));
     return items.flatMap((i) => {
       const summary = summaries.get(i.statementId as string);
-      return summary && listingsOf(summary).includes(listing) ? [{ seq: Number(i.sk), summary }] : [];
+      return summary ? [{ seq: Number(i.sk), summary }] : [];
     });
   }
 
@@ -77,7 +78,7 @@ export class DynamoListingRepository implements ListingRepository {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': `LIST#${listing}`, ':from': seqSk(from), ':to': seqSk(to) },
     });
-    return this.entries(listing, items);
+    return this.entries(items);
   }
 
   async newest(listing: string, limit: number) {
@@ -95,7 +96,7 @@ export class DynamoListingRepository implements ListingRepository {
         limit - found.length,
       );
       if (items.length === 0) break;
-      found.push(...(await this.entries(listing, items)));
+      found.push(...(await this.entries(items)));
       below = Number(items.at(-1)?.sk);
     }
     return { entries: found, size };
@@ -122,7 +123,7 @@ export class DynamoListingRepository implements ListingRepository {
           5,
         );
         if (items.length === 0) return undefined;
-        const [first] = await this.entries(listing, items);
+        const first = (await this.entries(items)).find((e) => isShownIn(e.summary, listing));
         if (first) return first;
         bound = items.at(-1)?.sk as string;
       }

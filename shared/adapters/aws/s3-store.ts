@@ -1,7 +1,7 @@
 // ObjectStore on S3: the content bucket (canonical statements) and the site bucket.
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PreconditionFailedError } from '../../errors.js';
-import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js';
+import type { ObjectStore, PutCondition, PutOptions, VersionedObject } from '../../ports.js';
 
 /** 412: the condition did not hold; 409: a concurrent conditional write to the same key won. */
 function lostTheRace(e: unknown): boolean {
@@ -22,7 +22,7 @@ export class S3ObjectStore implements ObjectStore {
     private readonly cacheControl?: (key: string) => string | undefined,
   ) {}
 
-  async put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition): Promise<void> {
+  async put(key: string, body: string | Uint8Array, contentType: string, condition?: PutCondition, options?: PutOptions): Promise<void> {
     const cache = this.cacheControl?.(key);
     try {
       await this.client.send(
@@ -32,6 +32,7 @@ export class S3ObjectStore implements ObjectStore {
           Body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
           ContentType: contentType,
           ...(cache ? { CacheControl: cache } : {}),
+          ...(options?.contentDisposition ? { ContentDisposition: options.contentDisposition } : {}),
           ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
           ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
         }),

@@ -1,7 +1,7 @@
 // The table port on SQLite: parties, press keys and statements (+ outbox); email is in sqlite-email.ts.
 import type { StatementEvent } from '../../domain/events.js';
 import type { Party } from '../../domain/party.js';
-import type { PressKeyRecord } from '../../domain/press-key.js';
+import { lastUseStaleAt, type PressKeyRecord } from '../../domain/press-key.js';
 import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { IdempotencyRecord, Page, PartyRepository, PressKeyRepository, StatementRecord, StatementRepository } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -36,21 +36,52 @@ export class SqlitePartyRepository extends SqliteJsonCollection<Party> implement
   }
 }
 
-type KeyRow = { key_id: string; party: string; secret_hash: string; created_at: string; revoked_at: string | null };
+type KeyRow = {
+  key_id: string;
+  party: string;
+  secret_hash: string;
+  created_at: string;
+  name: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
 const keyRecord = (r: KeyRow): PressKeyRecord => ({
   keyId: r.key_id,
   party: r.party,
   secretHash: r.secret_hash,
   createdAt: r.created_at,
+  ...(r.name ? { name: r.name } : {}),
+  ...(r.last_used_at ? { lastUsedAt: r.last_used_at } : {}),
   ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
 });
+const keyValues = (k: PressKeyRecord) => [
+  k.keyId,
+  k.party,
+  k.secretHash,
+  k.createdAt,
+  k.name ?? null,
+  k.lastUsedAt ?? null,
+  k.revokedAt ?? null,
+];
 
 export class SqlitePressKeyRepository implements PressKeyRepository {
   constructor(private readonly db: Db) {}
   async put(k: PressKeyRecord) {
     this.db
-      .prepare('INSERT INTO press_keys (key_id, party, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)')
-      .run(k.keyId, k.party, k.secretHash, k.createdAt, k.revokedAt ?? null);
+      .prepare(
+        'INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(...keyValues(k));
+  }
+  async putWithinLimit(k: PressKeyRecord, maxLive: number) {
+    // One statement: SQLite runs it under the write lock, so two offices' clicks cannot both take the last slot.
+    const result = this.db
+      .prepare(
+        `INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at)
+         SELECT ?, ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM press_keys WHERE party = ? AND revoked_at IS NULL) < ?`,
+      )
+      .run(...keyValues(k), k.party, maxLive);
+    return result.changes === 1;
   }
   async get(keyId: string) {
     const row = this.db.prepare('SELECT * FROM press_keys WHERE key_id = ?').get(keyId) as KeyRow | undefined;
@@ -60,8 +91,14 @@ export class SqlitePressKeyRepository implements PressKeyRepository {
     this.db.prepare('UPDATE press_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL').run(at, keyId);
     return (await this.get(keyId)) !== undefined;
   }
+  async recordUse(keyId: string, at: string) {
+    const result = this.db
+      .prepare('UPDATE press_keys SET last_used_at = ? WHERE key_id = ? AND (last_used_at IS NULL OR last_used_at <= ?)')
+      .run(at, keyId, lastUseStaleAt(new Date(at)));
+    return result.changes === 1;
+  }
   async listForParty(party: string) {
-    return (this.db.prepare('SELECT * FROM press_keys WHERE party = ? ORDER BY created_at').all(party) as KeyRow[]).map(keyRecord);
+    return (this.db.prepare('SELECT * FROM press_keys WHERE party = ? ORDER BY created_at, key_id').all(party) as KeyRow[]).map(keyRecord);
   }
 }
 

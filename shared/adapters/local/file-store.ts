@@ -6,7 +6,7 @@ import path from 'node:path';
 import { KeyedMutex } from '../../concurrency/keyed-mutex.js';
 import { randomToken } from '../../domain/ids.js';
 import { PreconditionFailedError } from '../../errors.js';
-import type { ObjectStore, PutCondition, VersionedObject } from '../../ports.js';
+import type { ObjectStore, PutCondition, PutOptions, VersionedObject } from '../../ports.js';
 
 /** Shared by every store of this process, so two stores on one folder still check and write one at a time. */
 const fileMutex = new KeyedMutex();
@@ -70,7 +70,11 @@ export class FileObjectStore implements ObjectStore {
     return path.join(this.root, normalized);
   }
 
-  async put(key: string, body: string | Uint8Array, _contentType: string, condition?: PutCondition): Promise<void> {
+  /**
+   * The type and disposition are not kept: the local site server serves each key with what its
+   * extension (and for attachments, attachmentHeadersOf) says, the same values S3 is given.
+   */
+  async put(key: string, body: string | Uint8Array, _contentType: string, condition?: PutCondition, _options?: PutOptions): Promise<void> {
     const target = this.pathOf(key);
     await fileMutex.run(target, async () => {
       const current = condition ? await this.etag(target) : undefined;

@@ -1,6 +1,6 @@
 // The site's listings on SQLite: a statement is numbered in each of its listings inside the transaction
 // that stores it, so numbers have no gaps and every numbered statement is committed.
-import { listingsOf } from '../../domain/listings.js';
+import { isShownIn, listingsOf } from '../../domain/listings.js';
 import type { StatementSummary } from '../../domain/statement.js';
 import type { ListingEntry, ListingRepository } from '../../ports.js';
 import type { Db } from './sqlite.js';
@@ -67,16 +67,22 @@ export class SqliteListingRepository implements ListingRepository {
   }
 
   async neighbours(listing: string, seq: number) {
-    const near = (op: '<' | '>', order: 'DESC' | 'ASC') =>
-      this.db
-        .prepare(
-          `SELECT e.seq, s.json FROM listing_entries e JOIN statements s ON s.id = e.statement_id
-           WHERE e.listing = ? AND e.seq ${op} ? ORDER BY e.seq ${order} LIMIT 1`,
-        )
-        .get(listing, seq) as EntryRow | undefined;
+    // The nearest shown: entries that left the listing (retracted) are stepped over, a few rows at a time.
+    const near = (op: '<' | '>', order: 'DESC' | 'ASC'): ListingEntry | undefined => {
+      const rows = this.db.prepare(
+        `SELECT e.seq, s.json FROM listing_entries e JOIN statements s ON s.id = e.statement_id
+         WHERE e.listing = ? AND e.seq ${op} ? ORDER BY e.seq ${order} LIMIT 8`,
+      );
+      for (let bound = seq; ; ) {
+        const page = (rows.all(listing, bound) as EntryRow[]).map(entry);
+        const shown = page.find((e) => isShownIn(e.summary, listing));
+        if (shown || page.length < 8) return shown;
+        bound = (page.at(-1) as ListingEntry).seq;
+      }
+    };
     const before = near('<', 'DESC');
     const after = near('>', 'ASC');
-    return { ...(before ? { before: entry(before) } : {}), ...(after ? { after: entry(after) } : {}) };
+    return { ...(before ? { before } : {}), ...(after ? { after } : {}) };
   }
 
   async sizes(prefix: string) {

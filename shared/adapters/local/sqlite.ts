@@ -4,8 +4,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { normaliseSubscriber, withLinkSecret } from '../../domain/subscriber.js';
+import { ATTACHMENTS_SCHEMA } from './sqlite-attachments.js';
+import { AUDIT_SCHEMA } from './sqlite-audit.js';
 import { EMAIL_SCHEMA, fileSubscriber } from './sqlite-email.js';
 import { LISTINGS_SCHEMA, numberExistingStatements } from './sqlite-listings.js';
+import { SCHEDULED_SCHEMA } from './sqlite-scheduled.js';
+import { SESSIONS_SCHEMA } from './sqlite-sessions.js';
 
 export type Db = Database.Database;
 
@@ -13,7 +17,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parties (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS press_keys (
   key_id TEXT PRIMARY KEY, party TEXT NOT NULL, secret_hash TEXT NOT NULL,
-  created_at TEXT NOT NULL, revoked_at TEXT);
+  created_at TEXT NOT NULL, revoked_at TEXT, name TEXT, last_used_at TEXT);
 CREATE INDEX IF NOT EXISTS press_keys_party ON press_keys(party);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   party TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, statement_id TEXT NOT NULL,
@@ -49,6 +53,10 @@ export function openDatabase(dataDir: string): Db {
   db.exec(SCHEMA);
   db.exec(LISTINGS_SCHEMA);
   db.exec(EMAIL_SCHEMA);
+  db.exec(ATTACHMENTS_SCHEMA);
+  db.exec(AUDIT_SCHEMA);
+  db.exec(SESSIONS_SCHEMA);
+  db.exec(SCHEDULED_SCHEMA);
   migrate(db);
   return db;
 }
@@ -73,7 +81,8 @@ function migrate(db: Db): void {
     // Statements stored before the site's listings were numbered: numbered in publication order.
     if (version < 2) numberExistingStatements(db);
     if (version < 3) fileExistingSubscribers(db);
-    if (version < 3) db.pragma('user_version = 3');
+    if (version < 4) addKeyNames(db);
+    if (version < 4) db.pragma('user_version = 4');
   }).immediate();
 }
 
@@ -99,6 +108,19 @@ function fileExistingSubscribers(db: Db): void {
      SELECT statement_id || '#' || version, subscriber_id, status, 0, ? FROM send_ledger`,
   ).run(expiresAfterDays(SEND_LEDGER_DAYS));
   db.exec('DROP TABLE send_ledger');
+}
+
+/**
+ * Keys get names and their last use; those issued before stay unnamed (shown as "key <id>"). A new data dir
+ * has the columns from SCHEMA already, so each is added only where it is missing.
+ */
+function addKeyNames(db: Db): void {
+  const columns = new Set(
+    (db.prepare("SELECT name FROM pragma_table_info('press_keys')").all() as Array<{ name: string }>).map((c) => c.name),
+  );
+  for (const column of ['name', 'last_used_at']) {
+    if (!columns.has(column)) db.exec(`ALTER TABLE press_keys ADD COLUMN ${column} TEXT`);
+  }
 }
 
 /**

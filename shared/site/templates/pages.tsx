@@ -6,6 +6,7 @@ import { listingHref } from '../../domain/listings.js';
 import { countryName, type Party } from '../../domain/party.js';
 import { type Statement, type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
 import { ArticleHead } from './article-head.js';
+import { Attachments } from './attachments.js';
 import { Layout, renderDocument } from './layout.js';
 import { DateLine, PartyNames, Summary } from './statement-list.js';
 
@@ -27,23 +28,71 @@ function NeighbourLink({ s, rel, label }: { s: StatementSummary; rel: 'prev' | '
   );
 }
 
+/** One language version of a statement: the statement translated, or one of its translations. */
+export interface LanguageVersion {
+  id: string;
+  language: string;
+}
+
+/** hreflang alternates for every language version, this one included (search engines want both ways). */
+function Alternates({ versions, siteUrl }: { versions: LanguageVersion[]; siteUrl: string }) {
+  return (
+    <>
+      {versions.map((v) => (
+        <link rel="alternate" hreflang={v.language} href={`${siteUrl}${statementPath(v.id)}`} />
+      ))}
+    </>
+  );
+}
+
+function LanguageSwitcher({ current, versions }: { current: string; versions: LanguageVersion[] }) {
+  return (
+    <nav class="languages" aria-label="This statement in other languages" lang="en" dir="ltr">
+      <ul class="language-versions">
+        {versions.map((v) => (
+          <li>
+            {v.id === current ? (
+              <span aria-current="page" lang={v.language}>
+                {languageName(v.language)}
+              </span>
+            ) : (
+              <a href={statementPath(v.id)} hreflang={v.language} lang={v.language}>
+                {languageName(v.language)}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 export function renderStatementPage(
   s: Statement,
   parties: Map<string, Party>,
   siteUrl: string,
   contents?: string,
   neighbours: Neighbours = {},
+  languages: LanguageVersion[] = [],
 ): Promise<string> {
   const author = parties.get(s.party)?.name ?? s.party;
+  const corrections = s.corrections ?? [];
   return renderDocument(
     <Layout
-      title={s.title}
+      title={s.retraction ? `Retracted: ${s.title}` : s.title}
       lang={s.language}
       dir={s.dir}
-      description={s.summary || undefined}
+      description={s.retraction ? `Retracted by its author: ${s.retraction.reason}` : s.summary || undefined}
       contents={contents}
-      head={<ArticleHead s={s} parties={parties} siteUrl={siteUrl} />}
+      head={
+        <>
+          <ArticleHead s={s} parties={parties} siteUrl={siteUrl} />
+          {languages.length > 1 ? <Alternates versions={languages} siteUrl={siteUrl} /> : null}
+          {s.retraction ? <meta name="robots" content="noindex" /> : null}
+        </>
+      }
     >
+      {languages.length > 1 ? <LanguageSwitcher current={s.id} versions={languages} /> : null}
       <article class="statement">
         {/* dir="auto": a title may be in another script than the statement (quoted names, demo data). */}
         <h1 dir="auto">{s.title}</h1>
@@ -73,8 +122,34 @@ export function renderStatementPage(
             ))}
           </ul>
         ) : null}
-        <Summary text={s.summary} />
-        <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
+        {s.retraction ? (
+          <div class="retraction" role="note" lang="en" dir="ltr">
+            <p>
+              <strong>Retracted</strong> by its author on <DateLine iso={s.retraction.at} />.
+            </p>
+            <p dir="auto">{s.retraction.reason}</p>
+          </div>
+        ) : (
+          <>
+            {corrections.length ? (
+              <ul class="corrections" lang="en" dir="ltr">
+                {[...corrections].reverse().map((c) => (
+                  <li>
+                    Corrected on <DateLine iso={c.at} />: <span dir="auto">{c.note}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <Summary text={s.summary} />
+            <div class="body" dangerouslySetInnerHTML={{ __html: s.bodyHtml }} />
+            <Attachments items={s.attachments} />
+          </>
+        )}
+        {corrections.length || s.retraction ? (
+          <p class="history-link" lang="en" dir="ltr">
+            <a href={`${statementPath(s.id)}history/`}>History of this statement</a>
+          </p>
+        ) : null}
         {s.topics.length ? (
           <ul class="topics" aria-label="Topics">
             {s.topics.map((t) => (

@@ -1,6 +1,7 @@
 // A list of statements as readers scan it: title, parties, date, summary.
+import { languageName } from '../../domain/language.js';
 import type { Party } from '../../domain/party.js';
-import { type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
+import { liveTranslations, type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
 
 export function PartyNames({ ids, parties }: { ids: string[]; parties: Map<string, Party> }) {
   return (
@@ -39,8 +40,22 @@ export function StatementList({ items, parties }: { items: StatementSummary[]; p
           </h2>
           <p class="meta" lang="en" dir="ltr">
             <PartyNames ids={signatories(s)} parties={parties} /> · <DateLine iso={s.publishedAt} />
+            {s.corrections?.length ? ' · corrected' : null}
           </p>
           <Summary text={s.summary} />
+          {liveTranslations(s).length ? (
+            <p class="languages" lang="en" dir="ltr">
+              Also in:{' '}
+              {liveTranslations(s).map((t, i) => (
+                <>
+                  {i > 0 ? ', ' : ''}
+                  <a href={statementPath(t.id)} hreflang={t.language} lang={t.language}>
+                    {languageName(t.language)}
+                  </a>
+                </>
+              ))}
+            </p>
+          ) : null}
         </li>
       ))}
     </ol>

@@ -1,0 +1,101 @@
+// The office's own press keys (list, issue, revoke: rotation without downtime) and its audit log.
+import type { Hono, MiddlewareHandler } from 'hono';
+import { keyName, PressKeyName, type PressKeyRecord } from '../../shared/domain/press-key.js';
+import * as z from '../../shared/domain/schema.js';
+import { fieldIssues, MalformedRequestError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
+import type { Platform } from '../../shared/platform.js';
+import { issueNamedKey, ownKey, revokeOwnKey } from '../../shared/services/press-keys.js';
+import { recordAction } from './audit.js';
+import { type AuthEnv, requirePressKey } from './auth.js';
+import { declaredBodyLimit, readBodyText } from './body.js';
+
+type KeysPlatform = Pick<Platform, 'keys' | 'sessions' | 'audit' | 'clock'>;
+
+/** A name is all a key request holds. */
+const MAX_KEY_REQUEST_BYTES = 4096;
+
+export const KeyRequest = z.object({ name: PressKeyName });
+
+export const AuditQuery = z.object({
+  cursor: z.optional(z.string().check(z.maxLength(500))),
+  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
+});
+
+/** A key as its office sees it: never its secret or hash; `current` marks the key this request was made with. */
+export const KeyView = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.nullable(z.iso.datetime()),
+  revokedAt: z.nullable(z.iso.datetime()),
+  current: z.boolean(),
+});
+
+export function keyView(k: PressKeyRecord, callerKeyId: string): z.infer<typeof KeyView> {
+  return {
+    keyId: k.keyId,
+    name: keyName(k),
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt ?? null,
+    revokedAt: k.revokedAt ?? null,
+    current: k.keyId === callerKeyId,
+  };
+}
+
+async function readKeyRequest(req: Request): Promise<z.infer<typeof KeyRequest>> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw new UnsupportedMediaTypeError(`Send the key request as application/json, not "${type || 'no content type'}".`);
+  }
+  const text = await readBodyText(req, MAX_KEY_REQUEST_BYTES, `A key request is at most ${MAX_KEY_REQUEST_BYTES} bytes.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    throw new MalformedRequestError(`The body is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = KeyRequest.safeParse(body);
+  if (!parsed.success) throw new ValidationError('The key request is not valid.', fieldIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: MiddlewareHandler<AuthEnv>): void {
+  const auth = requirePressKey(p.keys, p.clock);
+
+  v1.get('/keys', auth, perPressKey, async (c) => {
+    const keys = await p.keys.listForParty(c.get('party'));
+    return c.json({ items: keys.map((k) => keyView(k, c.get('keyId'))) });
+  });
+
+  // Rotation: issue a key here while the old one still works, switch to it, then DELETE the old one.
+  v1.post('/keys', declaredBodyLimit(MAX_KEY_REQUEST_BYTES), auth, perPressKey, async (c) => {
+    const { name } = await readKeyRequest(c.req.raw);
+    const { key, record } = await issueNamedKey(p, c.get('party'), name);
+    await recordAction(p, c, 'key.create', record.keyId, name);
+    c.header('location', `/v1/keys/${record.keyId}`);
+    // The only time the key is shown: no cache along the way may keep it.
+    c.header('cache-control', 'no-store');
+    return c.json({ ...keyView(record, c.get('keyId')), key }, 201);
+  });
+
+  v1.get('/keys/:keyId', auth, perPressKey, async (c) =>
+    c.json(keyView(await ownKey(p, c.get('party'), c.req.param('keyId')), c.get('keyId'))),
+  );
+
+  v1.delete('/keys/:keyId', auth, perPressKey, async (c) => {
+    const { record, revokedNow } = await revokeOwnKey(p, c.get('party'), c.req.param('keyId'));
+    await recordAction(p, c, 'key.revoke', record.keyId, revokedNow ? keyName(record) : `${keyName(record)} (already revoked)`);
+    const view = keyView(record, c.get('keyId'));
+    if (!view.current) return c.json(view);
+    return c.json({ ...view, notice: 'This is the key this request was made with: requests with it fail from now on.' });
+  });
+
+  v1.get('/audit', auth, perPressKey, async (c) => {
+    const q = AuditQuery.safeParse(c.req.query());
+    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
+    const page = await p.audit.list(c.get('party'), { limit: q.data.limit, ...(q.data.cursor ? { cursor: q.data.cursor } : {}) });
+    const next = page.nextCursor ? `/v1/audit?${new URLSearchParams({ cursor: page.nextCursor, limit: String(q.data.limit) })}` : undefined;
+    if (next) c.header('link', `<${next}>; rel="next"`);
+    return c.json({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+  });
+}

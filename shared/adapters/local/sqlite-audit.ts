@@ -1,0 +1,41 @@
+// The audit log on SQLite: one row per entry, keyed by party and time so that an office's page is one range read.
+import { type AuditEntry, auditCutoff } from '../../domain/audit.js';
+import { randomToken } from '../../domain/ids.js';
+import type { AuditLog, Page } from '../../ports.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { Db } from './sqlite.js';
+
+/** sort_key is "<at>#<random>": time order, and two entries in the same millisecond both kept. */
+export const AUDIT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_log (
+  party TEXT NOT NULL, sort_key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (party, sort_key)) WITHOUT ROWID;
+`;
+
+export class SqliteAuditLog implements AuditLog {
+  constructor(private readonly db: Db) {}
+
+  async record(entry: AuditEntry) {
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare('INSERT INTO audit_log (party, sort_key, json) VALUES (?, ?, ?)')
+          .run(entry.party, `${entry.at}#${randomToken(8)}`, JSON.stringify(entry));
+        // What DynamoDB's TTL does on AWS: a range of the primary key, usually empty, so nothing piles up.
+        this.db.prepare('DELETE FROM audit_log WHERE party = ? AND sort_key < ?').run(entry.party, auditCutoff(entry.at));
+      })
+      .immediate();
+  }
+
+  async list(party: string, page: { limit: number; cursor?: string }): Promise<Page<AuditEntry>> {
+    const before = page.cursor ? decodeCursor(page.cursor) : '\uffff';
+    const rows = this.db
+      .prepare('SELECT sort_key, json FROM audit_log WHERE party = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT ?')
+      .all(party, before, page.limit + 1) as Array<{ sort_key: string; json: string }>;
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((r) => JSON.parse(r.json) as AuditEntry),
+      ...(rows.length > page.limit && last ? { nextCursor: encodeCursor(last.sort_key) } : {}),
+    };
+  }
+}
