@@ -1,13 +1,16 @@
 // An archive at scale on the embedded default, for each size (1k, 10k by default): import it (statements
 // stored per second), rebuild the whole site in a process of its own (files per second, peak memory),
 // then publish statements into it one at a time and time render-pages (all the files one publish
-// rewrites) and index-search, counting the files each publish writes.
+// rewrites) and index-search, counting the files each publish writes; then correct and retract statements
+// spread over the archive, timing the same.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { indexSearch } from '../shared/consumers/index-search.js';
 import { renderPages } from '../shared/consumers/render-pages.js';
 import type { Party } from '../shared/domain/party.js';
+import { correctStatement, retractStatement } from '../shared/services/corrections.js';
+import { requireStatement } from '../shared/services/read-statement.js';
 import { importedArchive, publishInto, ROOT } from './archive-corpus.js';
 import { pct, progress, round } from './stats.js';
 
@@ -55,6 +58,53 @@ async function benchSize(size: number, publishes: number) {
       indexMs.push(performance.now() - i0);
       progress(`archive ${size}: publishes`, i + 1, publishes);
     }
+    // Changing what the archive holds: a correction, then a retraction, of statements spread over it (old
+    // ones among them: their archive pages are anchored at the oldest), each rendered and indexed.
+    const changes = {
+      corrected: { ms: [] as number[], written: [] as number[] },
+      retracted: { ms: [] as number[], written: [] as number[] },
+    };
+    for (let i = 0; i < publishes; i++) {
+      const id = `st-${String(1 + Math.floor(((i + 0.5) * size) / publishes)).padStart(6, '0')}`;
+      const current = await requireStatement(p, id);
+      if (current.retraction) continue;
+      const corrected = await correctStatement(
+        p,
+        current.party,
+        id,
+        {
+          title: `${current.title} (corrected)`,
+          summary: current.summary,
+          body: `${current.bodyMarkdown}\n\nCorrected.`,
+          topics: current.topics,
+          correctionNote: 'Bench correction',
+        },
+        `"${current.version}"`,
+      );
+      const retracted = await retractStatement(p, current.party, id, { reason: 'Bench retraction' });
+      for (const [kind, s] of [
+        ['corrected', corrected],
+        ['retracted', retracted],
+      ] as const) {
+        const event = {
+          type: `statement.${kind}` as const,
+          statementId: id,
+          version: s.version,
+          party: s.party,
+          occurredAt: new Date().toISOString(),
+        };
+        const r0 = performance.now();
+        changes[kind].written.push((await renderPages(p, event)).length);
+        await indexSearch(p, event);
+        changes[kind].ms.push(performance.now() - r0);
+      }
+      progress(`archive ${size}: corrections and retractions`, i + 1, publishes);
+    }
+    const summaryOf = (c: { ms: number[]; written: number[] }) => ({
+      runs: c.ms.length,
+      filesWritten: { min: Math.min(...c.written), p50: pct(c.written, 50), max: Math.max(...c.written) },
+      renderAndIndexMs: { p50: round(pct(c.ms, 50)), p95: round(pct(c.ms, 95)) },
+    });
     p.db.close();
     return {
       statements: size,
@@ -73,6 +123,8 @@ async function benchSize(size: number, publishes: number) {
         renderPagesMs: { p50: round(pct(renderMs, 50)), p95: round(pct(renderMs, 95)) },
         indexSearchMs: { p50: round(pct(indexMs, 50)), p95: round(pct(indexMs, 95)) },
       },
+      correct: summaryOf(changes.corrected),
+      retract: summaryOf(changes.retracted),
     };
   } finally {
     remove();
