@@ -68,24 +68,8 @@ async function benchSize(size: number, publishes: number) {
       const id = `st-${String(1 + Math.floor(((i + 0.5) * size) / publishes)).padStart(6, '0')}`;
       const current = await requireStatement(p, id);
       if (current.retraction) continue;
-      const corrected = await correctStatement(
-        p,
-        current.party,
-        id,
-        {
-          title: `${current.title} (corrected)`,
-          summary: current.summary,
-          body: `${current.bodyMarkdown}\n\nCorrected.`,
-          topics: current.topics,
-          correctionNote: 'Bench correction',
-        },
-        `"${current.version}"`,
-      );
-      const retracted = await retractStatement(p, current.party, id, { reason: 'Bench retraction' });
-      for (const [kind, s] of [
-        ['corrected', corrected],
-        ['retracted', retracted],
-      ] as const) {
+      // Each change rendered and indexed before the next is made, so that each one's own work is timed.
+      const timed = async (kind: 'corrected' | 'retracted', s: { version: number; party: string }) => {
         const event = {
           type: `statement.${kind}` as const,
           statementId: id,
@@ -97,7 +81,16 @@ async function benchSize(size: number, publishes: number) {
         changes[kind].written.push((await renderPages(p, event)).length);
         await indexSearch(p, event);
         changes[kind].ms.push(performance.now() - r0);
-      }
+      };
+      const correction = {
+        title: `${current.title} (corrected)`,
+        summary: current.summary,
+        body: `${current.bodyMarkdown}\n\nCorrected.`,
+        topics: current.topics,
+        correctionNote: 'Bench correction',
+      };
+      await timed('corrected', await correctStatement(p, current.party, id, correction, `"${current.version}"`));
+      await timed('retracted', await retractStatement(p, current.party, id, { reason: 'Bench retraction' }));
       progress(`archive ${size}: corrections and retractions`, i + 1, publishes);
     }
     const summaryOf = (c: { ms: number[]; written: number[] }) => ({
