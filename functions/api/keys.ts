@@ -2,7 +2,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { keyName, PressKeyName, type PressKeyRecord } from '../../shared/domain/press-key.js';
 import * as z from '../../shared/domain/schema.js';
-import { fieldIssues, MalformedRequestError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
+import { ForbiddenError, fieldIssues, MalformedRequestError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { issueNamedKey, ownKey, revokeOwnKey } from '../../shared/services/press-keys.js';
 import { recordAction } from './audit.js';
@@ -14,7 +14,11 @@ type KeysPlatform = Pick<Platform, 'keys' | 'sessions' | 'audit' | 'clock'>;
 /** A name is all a key request holds. */
 const MAX_KEY_REQUEST_BYTES = 4096;
 
-export const KeyRequest = z.object({ name: PressKeyName });
+export const KeyRequest = z.object({
+  name: PressKeyName,
+  /** Whether the new key may issue and revoke keys too (only a key that may asks); default: publishing only. */
+  manageKeys: z._default(z.boolean(), false),
+});
 
 export const AuditQuery = z.object({
   cursor: z.optional(z.string().check(z.maxLength(500))),
@@ -28,6 +32,8 @@ export const KeyView = z.object({
   createdAt: z.iso.datetime(),
   lastUsedAt: z.nullable(z.iso.datetime()),
   revokedAt: z.nullable(z.iso.datetime()),
+  /** Whether it issues and revokes the office's keys; a key for publishing only does not. */
+  manageKeys: z.boolean(),
   current: z.boolean(),
 });
 
@@ -38,6 +44,7 @@ export function keyView(k: PressKeyRecord, callerKeyId: string): z.infer<typeof 
     createdAt: k.createdAt,
     lastUsedAt: k.lastUsedAt ?? null,
     revokedAt: k.revokedAt ?? null,
+    manageKeys: !k.publishOnly,
     current: k.keyId === callerKeyId,
   };
 }
@@ -59,6 +66,18 @@ async function readKeyRequest(req: Request): Promise<z.infer<typeof KeyRequest>>
   return parsed.data;
 }
 
+/**
+ * Managing keys takes a key that manages keys (the operator's, or one issued with manageKeys): a key for
+ * publishing only, leaked, cannot mint keys that outlive its revocation, nor lock the office out.
+ */
+async function requireKeyManager(p: KeysPlatform, keyId: string): Promise<void> {
+  if ((await p.keys.get(keyId))?.publishOnly) {
+    throw new ForbiddenError(
+      'This key publishes only: issuing and revoking keys takes a key that manages keys (the one your operator issued, or one issued with "manageKeys": true).',
+    );
+  }
+}
+
 export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: MiddlewareHandler<AuthEnv>): void {
   const auth = requirePressKey(p.keys, p.clock);
 
@@ -69,8 +88,9 @@ export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: Mi
 
   // Rotation: issue a key here while the old one still works, switch to it, then DELETE the old one.
   v1.post('/keys', declaredBodyLimit(MAX_KEY_REQUEST_BYTES), auth, perPressKey, async (c) => {
-    const { name } = await readKeyRequest(c.req.raw);
-    const { key, record } = await issueNamedKey(p, c.get('party'), name);
+    const { name, manageKeys } = await readKeyRequest(c.req.raw);
+    await requireKeyManager(p, c.get('keyId'));
+    const { key, record } = await issueNamedKey(p, c.get('party'), name, !manageKeys);
     await recordAction(p, c, 'key.create', record.keyId, name);
     c.header('location', `/v1/keys/${record.keyId}`);
     // The only time the key is shown: no cache along the way may keep it.
@@ -83,6 +103,8 @@ export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: Mi
   );
 
   v1.delete('/keys/:keyId', auth, perPressKey, async (c) => {
+    // Any key may revoke itself (it suspects a leak); others only a key that manages keys.
+    if (c.req.param('keyId') !== c.get('keyId')) await requireKeyManager(p, c.get('keyId'));
     const { record, revokedNow } = await revokeOwnKey(p, c.get('party'), c.req.param('keyId'));
     await recordAction(p, c, 'key.revoke', record.keyId, revokedNow ? keyName(record) : `${keyName(record)} (already revoked)`);
     const view = keyView(record, c.get('keyId'));

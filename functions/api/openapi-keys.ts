@@ -16,12 +16,16 @@ import {
   queryParameters,
 } from './openapi-kit.js';
 
-describeFields(KeyRequest, { name: 'What the office calls the key ("desk laptop", "website CMS"): one line, 1-100 characters.' });
+describeFields(KeyRequest, {
+  name: 'What the office calls the key ("desk laptop", "website CMS"): one line, 1-100 characters.',
+  manageKeys: 'Whether the new key may issue and revoke keys too; only a key that manages keys may ask. Default false: publishing only.',
+});
 describeFields(KeyView, {
   name: 'Its name; a key issued before keys had names reads "key <keyId>".',
   lastUsedAt: 'When a request last authenticated with it, to the minute; null if never.',
   revokedAt: 'When it was revoked; null while it works.',
   current: 'True for the key this request was made with.',
+  manageKeys: 'Whether it issues and revokes keys (the operator issues such keys); false for a key for publishing only.',
 });
 describeFields(AuditEntry, {
   keyId: 'The key that acted (a desk session acts with the key it was signed in with).',
@@ -56,6 +60,7 @@ const KEY = {
   createdAt: '2026-11-29T10:00:00.000Z',
   lastUsedAt: null,
   revokedAt: null,
+  manageKeys: false,
   current: false,
 };
 
@@ -89,7 +94,16 @@ export const KEY_OPERATIONS: OperationSpec[] = [
         },
         example: { ...KEY, key: 'cq_k3v9q2m8x4w7n1c5_…' },
       }),
-      ...problems(400, 401, [409, `The party has ${MAX_LIVE_KEYS} live keys already: revoke one first.`], 413, 415, 422, 429),
+      ...problems(
+        400,
+        401,
+        [403, 'The key publishes only: issuing keys takes a key that manages keys.'],
+        [409, `The party has ${MAX_LIVE_KEYS} live keys already: revoke one first.`],
+        413,
+        415,
+        422,
+        429,
+      ),
     },
   },
   {
@@ -113,7 +127,10 @@ export const KEY_OPERATIONS: OperationSpec[] = [
       'Requests with it fail from now on, and desk sessions signed in with it end. Revoking the key the request is made with is ' +
       'allowed: the answer says so in `notice`. Revoking again changes nothing.',
     parameters: [keyId],
-    responses: { 200: json('The revoked key.', K.revoked), ...problems(401, notOwn, 429) },
+    responses: {
+      200: json('The revoked key.', K.revoked),
+      ...problems(401, [403, 'The key publishes only: it may revoke itself, not other keys.'], notOwn, 429),
+    },
   },
   {
     method: 'get',

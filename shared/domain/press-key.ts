@@ -9,6 +9,11 @@ export interface PressKeyRecord {
   createdAt: string;
   /** What the office calls it ("desk laptop"); keys issued before names have none (keyName gives one). */
   name?: string;
+  /**
+   * A key for publishing only: it cannot issue or revoke the office's other keys, so a leaked one cannot
+   * mint keys that outlive its own revocation. Keys the operator issues (and keys from before) manage keys.
+   */
+  publishOnly?: boolean;
   /** When a request last authenticated with it, to the minute (LAST_USE_RESOLUTION_MS). */
   lastUsedAt?: string;
   revokedAt?: string;
@@ -32,12 +37,19 @@ export const PressKeyName = z
 const KEY_PATTERN = /^cq_([0-9a-z]{16})_([0-9a-z]{32,64})$/;
 
 /** `name` is required wherever an office or operator issues a key (API, CLI); only tests omit it. */
-export function issuePressKey(party: string, now: Date, name?: string): { key: string; record: PressKeyRecord } {
+export function issuePressKey(party: string, now: Date, name?: string, publishOnly = false): { key: string; record: PressKeyRecord } {
   const keyId = randomToken(10).slice(0, 16);
   const secret = randomToken(30);
   return {
     key: `cq_${keyId}_${secret}`,
-    record: { keyId, party, secretHash: sha256Hex(secret), createdAt: now.toISOString(), ...(name ? { name } : {}) },
+    record: {
+      keyId,
+      party,
+      secretHash: sha256Hex(secret),
+      createdAt: now.toISOString(),
+      ...(name ? { name } : {}),
+      ...(publishOnly ? { publishOnly } : {}),
+    },
   };
 }
 

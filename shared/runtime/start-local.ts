@@ -37,7 +37,8 @@ async function main() {
   const embargoes = startEmbargoClock(platform, (e) => console.error(`[embargoes] ${(e as Error)?.stack ?? e}`));
   const server = serve({ fetch: root.fetch, port: settings.PORT, hostname: settings.HOST }, (info) => {
     console.log(
-      `Communiqué is running: site ${settings.siteUrl}/ · API ${settings.siteUrl}/v1/statements · ` +
+      `Communiqué is running: site ${settings.siteUrl}/ · press offices' desk ${settings.siteUrl}/desk/ · ` +
+        `API ${settings.siteUrl}/v1/ (reference ${settings.siteUrl}/v1/docs) · ` +
         'get a press key with `npm run cli -- keys issue --party kke --name "desk laptop"`',
     );
     console.log(`listening on ${info.address}:${info.port}; data in ${settings.dataDir}${demo ? `; loaded ${demo} demo statements` : ''}`);

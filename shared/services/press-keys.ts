@@ -10,8 +10,9 @@ export async function issueNamedKey(
   p: Pick<Platform, 'keys' | 'clock'>,
   party: string,
   name: string,
+  publishOnly = false,
 ): Promise<{ key: string; record: PressKeyRecord }> {
-  const issued = issuePressKey(party, p.clock.now(), name);
+  const issued = issuePressKey(party, p.clock.now(), name, publishOnly);
   if (!(await p.keys.putWithinLimit(issued.record, MAX_LIVE_KEYS))) {
     throw new ConflictError(
       `${party} already has ${MAX_LIVE_KEYS} live keys, the most a party may have; revoke one it no longer uses first.`,

@@ -14,6 +14,7 @@ interface KeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  manageKeys: boolean;
   current: boolean;
   key?: string;
   notice?: string;
@@ -64,8 +65,8 @@ function request(method: string, path: string, key: string | undefined, body?: u
 }
 const as = (party: string) => (keys[party] as { key: string }).key;
 
-async function createKey(name: string, key = as('kke')): Promise<KeyView & { key: string }> {
-  const res = await request('POST', '/v1/keys', key, { name });
+async function createKey(name: string, key = as('kke'), manageKeys = false): Promise<KeyView & { key: string }> {
+  const res = await request('POST', '/v1/keys', key, { name, manageKeys });
   expect(res.status).toBe(201);
   return (await res.json()) as KeyView & { key: string };
 }
@@ -132,6 +133,29 @@ describe('POST /v1/keys', () => {
   });
 });
 
+describe('keys for publishing only', () => {
+  it('publish, and revoke themselves, but neither issue keys nor revoke others (403): a leaked one mints nothing', async () => {
+    const cms = await createKey('website CMS');
+    expect(cms.manageKeys).toBe(false);
+    expect((await request('POST', '/v1/statements', cms.key, aStatementInput())).status).toBe(201);
+    const issue = await request('POST', '/v1/keys', cms.key, { name: 'another' });
+    expect(issue.status).toBe(403);
+    expect(issue.headers.get('content-type')).toBe('application/problem+json');
+    expect((await request('POST', '/v1/keys', cms.key, { name: 'a manager', manageKeys: true })).status).toBe(403);
+    expect((await request('DELETE', `/v1/keys/${keys.kke?.keyId}`, cms.key)).status).toBe(403);
+    expect((await request('POST', '/v1/statements', as('kke'), aStatementInput())).status).toBe(201);
+    expect((await request('DELETE', `/v1/keys/${cms.keyId}`, cms.key)).status).toBe(200);
+    expect((await request('POST', '/v1/statements', cms.key, aStatementInput())).status).toBe(401);
+  });
+
+  it('are what a key issues unless it asks for one that manages keys, which only a key that manages keys may', async () => {
+    const manager = await createKey('second office laptop', as('kke'), true);
+    expect(manager.manageKeys).toBe(true);
+    expect((await createKey('from the second laptop', manager.key)).manageKeys).toBe(false);
+    expect((await listKeys()).find((k) => k.keyId === keys.kke?.keyId)?.manageKeys).toBe(true);
+  });
+});
+
 describe('GET /v1/keys', () => {
   it('lists the office’s own keys, named, marking the caller’s; a key from before names reads "key <id>"', async () => {
     const legacy = issuePressKey('kke', new Date('2025-01-01T00:00:00Z')).record;
@@ -165,7 +189,7 @@ describe('GET /v1/keys', () => {
 
 describe('DELETE /v1/keys/{keyId}', () => {
   it('rotates without downtime: the new key works beside the old one, then the old one answers 401', async () => {
-    const fresh = await createKey('desk laptop 2027');
+    const fresh = await createKey('desk laptop 2027', as('kke'), true);
     expect((await request('POST', '/v1/statements', as('kke'), aStatementInput())).status).toBe(201);
     expect((await request('POST', '/v1/statements', fresh.key, aStatementInput())).status).toBe(201);
     const revoked = await request('DELETE', `/v1/keys/${keys.kke?.keyId}`, fresh.key);
@@ -208,7 +232,7 @@ describe('GET /v1/audit', () => {
   it('lists the office’s actions newest first: what, on what, when, with which key and through what', async () => {
     const submitted = await request('POST', '/v1/statements', as('kke'), aStatementInput({ cosigners: ['tkp'] }));
     const { id } = (await submitted.json()) as { id: string };
-    const fresh = await createKey('desk laptop');
+    const fresh = await createKey('desk laptop', as('kke'), true);
     await request('DELETE', `/v1/keys/${keys.kke?.keyId}`, fresh.key);
     const { items } = await auditOf(fresh.key);
     expect(items.map((e) => [e.action, e.target, e.keyName, e.via])).toEqual([

@@ -35,7 +35,7 @@ describe('opening a data dir of the version before listings', () => {
     db.close();
 
     const reopened = openDatabase(dir);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     const listings = new SqliteListingRepository(reopened);
     expect((await listings.range('home', 1, 10)).map((e) => `${e.seq}:${e.summary.id}`)).toEqual(['1:a', '2:b', '3:c']);
     expect((await listings.range('topic:peace', 1, 10)).map((e) => e.summary.id)).toEqual(['a', 'b', 'c']);
@@ -79,7 +79,7 @@ describe('opening a data dir of the version before subscriber buckets', () => {
     db.close();
 
     const reopened = openDatabase(old);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     const subscribers = new SqliteSubscriberRepository(reopened);
     const inBucket = async (bucket: string) => {
       let n = 0;
@@ -115,23 +115,24 @@ describe('opening a data dir of the version before key names', () => {
     db.close();
 
     const reopened = openDatabase(old);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     const keys = new SqlitePressKeyRepository(reopened);
     const legacy = await keys.get(record.keyId);
     expect(legacy).toEqual(record);
     expect(secretMatches(legacy as never, parsePressKey(key)?.secret as string)).toBe(true);
     expect(keyName(legacy as never)).toBe(`key ${record.keyId}`);
     expect(await keys.recordUse(record.keyId, '2026-01-01T00:00:00.000Z')).toBe(true);
-    const named = issuePressKey('kke', new Date('2026-01-02T00:00:00Z'), 'desk laptop').record;
+    const named = issuePressKey('kke', new Date('2026-01-02T00:00:00Z'), 'desk laptop', true).record;
     expect(await keys.putWithinLimit(named, 20)).toBe(true);
-    expect((await keys.listForParty('kke')).map((k) => [keyName(k), k.lastUsedAt])).toEqual([
-      [`key ${record.keyId}`, '2026-01-01T00:00:00.000Z'],
-      ['desk laptop', undefined],
+    // A key from before manages keys, as the operator's keys do; a key issued for publishing only says so.
+    expect((await keys.listForParty('kke')).map((k) => [keyName(k), k.lastUsedAt, k.publishOnly ?? false])).toEqual([
+      [`key ${record.keyId}`, '2026-01-01T00:00:00.000Z', false],
+      ['desk laptop', undefined, true],
     ]);
     reopened.close();
     // Opened again: the step is not run twice.
     const again = openDatabase(old);
-    expect(again.pragma('user_version', { simple: true })).toBe(4);
+    expect(again.pragma('user_version', { simple: true })).toBe(5);
     again.close();
     fs.rmSync(old, { recursive: true, force: true });
   });

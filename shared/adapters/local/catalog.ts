@@ -44,6 +44,7 @@ type KeyRow = {
   name: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  publish_only: number | null;
 };
 const keyRecord = (r: KeyRow): PressKeyRecord => ({
   keyId: r.key_id,
@@ -53,6 +54,7 @@ const keyRecord = (r: KeyRow): PressKeyRecord => ({
   ...(r.name ? { name: r.name } : {}),
   ...(r.last_used_at ? { lastUsedAt: r.last_used_at } : {}),
   ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
+  ...(r.publish_only ? { publishOnly: true } : {}),
 });
 const keyValues = (k: PressKeyRecord) => [
   k.keyId,
@@ -62,6 +64,7 @@ const keyValues = (k: PressKeyRecord) => [
   k.name ?? null,
   k.lastUsedAt ?? null,
   k.revokedAt ?? null,
+  k.publishOnly ? 1 : null,
 ];
 
 export class SqlitePressKeyRepository implements PressKeyRepository {
@@ -69,7 +72,7 @@ export class SqlitePressKeyRepository implements PressKeyRepository {
   async put(k: PressKeyRecord) {
     this.db
       .prepare(
-        'INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at, publish_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(...keyValues(k));
   }
@@ -77,8 +80,8 @@ export class SqlitePressKeyRepository implements PressKeyRepository {
     // One statement: SQLite runs it under the write lock, so two offices' clicks cannot both take the last slot.
     const result = this.db
       .prepare(
-        `INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at)
-         SELECT ?, ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM press_keys WHERE party = ? AND revoked_at IS NULL) < ?`,
+        `INSERT INTO press_keys (key_id, party, secret_hash, created_at, name, last_used_at, revoked_at, publish_only)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM press_keys WHERE party = ? AND revoked_at IS NULL) < ?`,
       )
       .run(...keyValues(k), k.party, maxLive);
     return result.changes === 1;

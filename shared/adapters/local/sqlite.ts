@@ -17,7 +17,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parties (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS press_keys (
   key_id TEXT PRIMARY KEY, party TEXT NOT NULL, secret_hash TEXT NOT NULL,
-  created_at TEXT NOT NULL, revoked_at TEXT, name TEXT, last_used_at TEXT);
+  created_at TEXT NOT NULL, revoked_at TEXT, name TEXT, last_used_at TEXT, publish_only INTEGER);
 CREATE INDEX IF NOT EXISTS press_keys_party ON press_keys(party);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   party TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, statement_id TEXT NOT NULL,
@@ -81,8 +81,9 @@ function migrate(db: Db): void {
     // Statements stored before the site's listings were numbered: numbered in publication order.
     if (version < 2) numberExistingStatements(db);
     if (version < 3) fileExistingSubscribers(db);
-    if (version < 4) addKeyNames(db);
-    if (version < 4) db.pragma('user_version = 4');
+    // Key names and last use (4), and keys for publishing only (5): the columns a data dir lacks.
+    if (version < 5) addKeyColumns(db);
+    if (version < 5) db.pragma('user_version = 5');
   }).immediate();
 }
 
@@ -114,12 +115,16 @@ function fileExistingSubscribers(db: Db): void {
  * Keys get names and their last use; those issued before stay unnamed (shown as "key <id>"). A new data dir
  * has the columns from SCHEMA already, so each is added only where it is missing.
  */
-function addKeyNames(db: Db): void {
+function addKeyColumns(db: Db): void {
   const columns = new Set(
     (db.prepare("SELECT name FROM pragma_table_info('press_keys')").all() as Array<{ name: string }>).map((c) => c.name),
   );
-  for (const column of ['name', 'last_used_at']) {
-    if (!columns.has(column)) db.exec(`ALTER TABLE press_keys ADD COLUMN ${column} TEXT`);
+  for (const [column, type] of [
+    ['name', 'TEXT'],
+    ['last_used_at', 'TEXT'],
+    ['publish_only', 'INTEGER'],
+  ]) {
+    if (!columns.has(column as string)) db.exec(`ALTER TABLE press_keys ADD COLUMN ${column} ${type}`);
   }
 }
 
