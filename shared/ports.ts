@@ -115,6 +115,11 @@ export interface StatementRepository {
   get(id: string): Promise<StatementSummary | undefined>;
   /** Newest first. With a party: the statements it wrote or cosigned. */
   list(query: { party?: string; limit: number; cursor?: string }): Promise<Page<StatementSummary>>;
+  /**
+   * The statements that invite this party to sign and that it has not signed yet (nor were they retracted),
+   * newest first. A page may hold fewer than `limit` (signed invitations are skipped); `nextCursor` goes on.
+   */
+  listInvitations(party: string, page: { limit: number; cursor?: string }): Promise<Page<StatementSummary>>;
   /** Statements stored at or after `since` (ISO time), in the order they were stored: for republishing. */
   listStoredSince(query: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>>;
   /**

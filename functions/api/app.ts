@@ -4,7 +4,7 @@ import { fieldIssues, MethodNotAllowedError, NotFoundError, ValidationError } fr
 import type { Platform } from '../../shared/platform.js';
 import { statementEtag } from '../../shared/services/corrections.js';
 import { readStatement, requireStatement } from '../../shared/services/read-statement.js';
-import { ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
+import { InvitationQuery, ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
 import { addAttachmentRoutes } from './attachments.js';
 import { recordAction } from './audit.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
@@ -90,6 +90,21 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
     await recordAction(p, c, 'statement.sign', statement.id, created ? statement.title : 'already signed');
     c.header('location', `/v1/statements/${statement.id}`);
     return c.json(publicView(statement), created ? 201 : 200);
+  });
+
+  // What the office is invited to sign, newest first: each is signed with POST …/signatures.
+  v1.get('/invitations', requirePressKey(p.keys, p.clock), perPressKey, async (c) => {
+    const q = InvitationQuery.safeParse(c.req.query());
+    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
+    const page = await p.statements.listInvitations(c.get('party'), {
+      limit: q.data.limit,
+      ...(q.data.cursor ? { cursor: q.data.cursor } : {}),
+    });
+    const next = page.nextCursor
+      ? `/v1/invitations?${new URLSearchParams({ cursor: page.nextCursor, limit: String(q.data.limit) })}`
+      : undefined;
+    if (next) c.header('link', `<${next}>; rel="next"`);
+    return c.json({ items: page.items.map(publicView), ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
   });
 
   v1.get('/statements/:id', perClient, async (c) => {

@@ -4,11 +4,13 @@ import { MAX_LIVE_KEYS } from '../../shared/domain/press-key.js';
 import * as z from '../../shared/domain/schema.js';
 import { AuditQuery, KeyRequest, KeyView } from './keys.js';
 import {
+  CURSOR_DESCRIPTION,
   describeFields,
   HEADERS,
   input,
   json,
   jsonBody,
+  NEXT_PAGE_HEADERS,
   type OperationSpec,
   output,
   type ParameterSpec,
@@ -144,11 +146,11 @@ export const KEY_OPERATIONS: OperationSpec[] = [
       'desk session, with the key that did it. Kept two years. Follow `next` (or the Link header) for older entries.',
     parameters: queryParameters(AuditQuery, {
       limit: 'Entries per page.',
-      cursor: 'Where the page starts: the `nextCursor` of the page before.',
+      cursor: CURSOR_DESCRIPTION,
     }),
     responses: {
       200: json('A page of entries.', K.audit, {
-        headers: { Link: { description: 'The next page, as `<…>; rel="next"`, when there is one.', schema: { type: 'string' } } },
+        headers: NEXT_PAGE_HEADERS,
       }),
       ...problems(401, [422, 'The query is not valid.'], 429),
     },

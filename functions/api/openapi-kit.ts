@@ -210,3 +210,11 @@ export const HEADERS = {
   location: { description: "The statement's address in the API.", schema: { type: 'string' } },
   cacheable: { description: 'How long the answer may be reused.', schema: { type: 'string' } },
 } satisfies Record<string, HeaderSpec>;
+
+/** The Link header of a paged answer. */
+export const NEXT_PAGE_HEADERS = {
+  Link: { description: 'The next page, as `<…>; rel="next"`, when there is one.', schema: { type: 'string' } },
+};
+
+/** What the cursor of a paged list is. */
+export const CURSOR_DESCRIPTION = 'Where the page starts: the `nextCursor` of the page before.';

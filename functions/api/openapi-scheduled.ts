@@ -5,11 +5,13 @@ import * as z from '../../shared/domain/schema.js';
 import { StatementId, StatementInput } from '../../shared/domain/statement.js';
 import { ScheduledListQuery } from '../../shared/services/scheduling.js';
 import {
+  CURSOR_DESCRIPTION,
   describeFields,
   HEADERS,
   type HeaderSpec,
   input,
   json,
+  NEXT_PAGE_HEADERS,
   type OperationSpec,
   output,
   problems,
@@ -109,11 +111,11 @@ export const SCHEDULED_OPERATIONS: OperationSpec[] = [
       '(GET /v1/statements/{id} with the key gives it). Follow `next` (or the Link header) for the next page.',
     parameters: queryParameters(ScheduledListQuery, {
       limit: 'Scheduled statements per page.',
-      cursor: 'Where the page starts: the `nextCursor` of the page before.',
+      cursor: CURSOR_DESCRIPTION,
     }),
     responses: {
       200: json('A page of scheduled statements.', output('ScheduledPage', ScheduledPage), {
-        headers: { Link: { description: 'The next page, as `<…>; rel="next"`, when there is one.', schema: { type: 'string' } } },
+        headers: NEXT_PAGE_HEADERS,
         example: { items: [EXAMPLE] },
       }),
       ...problems(401, [422, 'The query is not valid.'], 429),

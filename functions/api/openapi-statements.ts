@@ -1,13 +1,15 @@
 // The statement routes in the API's OpenAPI document: submitting, signing, reading, correcting, retracting.
 import * as z from '../../shared/domain/schema.js';
 import { Correction, CorrectionInput, RetractionInput, Statement, StatementId, StatementInput } from '../../shared/domain/statement.js';
-import { ListQuery } from '../../shared/services/statements.js';
+import { InvitationQuery, ListQuery } from '../../shared/services/statements.js';
 import {
+  CURSOR_DESCRIPTION,
   describeFields,
   HEADERS,
   input,
   json,
   jsonBody,
+  NEXT_PAGE_HEADERS,
   type OperationSpec,
   output,
   type ParameterSpec,
@@ -201,6 +203,26 @@ export const STATEMENT_OPERATIONS: OperationSpec[] = [
   },
   {
     method: 'get',
+    path: '/v1/invitations',
+    operationId: 'listInvitations',
+    tag: 'Statements',
+    security: 'pressKey',
+    summary: 'Statements awaiting your signature',
+    description:
+      'The statements whose authors named your party as a cosigner and that it has not signed yet, newest first: sign one with `POST /v1/statements/{id}/signatures`. A page may hold fewer than `limit`; follow `next` while there is one.',
+    parameters: queryParameters(InvitationQuery, {
+      limit: 'Statements per page.',
+      cursor: CURSOR_DESCRIPTION,
+    }),
+    responses: {
+      200: json('A page of statements awaiting the office’s signature.', S.page, {
+        headers: NEXT_PAGE_HEADERS,
+      }),
+      ...problems(401, [422, 'The query is not valid.'], 429),
+    },
+  },
+  {
+    method: 'get',
     path: '/v1/statements',
     operationId: 'listStatements',
     tag: 'Statements',
@@ -210,11 +232,11 @@ export const STATEMENT_OPERATIONS: OperationSpec[] = [
     parameters: queryParameters(ListQuery, {
       party: 'Only the statements this party wrote or signed.',
       limit: 'Statements per page.',
-      cursor: 'Where the page starts: the `nextCursor` of the page before.',
+      cursor: CURSOR_DESCRIPTION,
     }),
     responses: {
       200: json('A page of statements.', S.page, {
-        headers: { Link: { description: 'The next page, as `<…>; rel="next"`, when there is one.', schema: { type: 'string' } } },
+        headers: NEXT_PAGE_HEADERS,
       }),
       ...problems([422, 'The query is not valid.'], 429),
     },

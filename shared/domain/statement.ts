@@ -198,6 +198,11 @@ export function lastChangeOf(s: Pick<Statement, 'publishedAt' | 'retraction' | '
   return s.retraction?.at ?? s.corrections?.at(-1)?.at ?? s.publishedAt;
 }
 
+/** Whether the statement still waits for this party's signature: invited, not signed, not retracted. */
+export function awaitsSignatureOf(s: Pick<Statement, 'invited' | 'cosigners' | 'retraction'>, party: string): boolean {
+  return !s.retraction && (s.invited ?? []).includes(party) && !s.cosigners.includes(party);
+}
+
 /** Every party that signs the statement, author first. */
 export function signatories(s: Pick<Statement, 'party' | 'cosigners'>): string[] {
   return [s.party, ...s.cosigners.filter((c) => c !== s.party)];

@@ -186,6 +186,12 @@ export async function checkCosigners(p: Pick<Platform, 'parties'>, actingParty: 
   if (issues.length) throw new ValidationError('Some cosigning parties do not exist.', issues);
 }
 
+/** The query of GET /v1/invitations: a page of the statements awaiting the office's signature. */
+export const InvitationQuery = z.object({
+  cursor: z.optional(z.string().check(z.maxLength(500))),
+  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
+});
+
 export const ListQuery = z.object({
   party: z.optional(z.string()),
   cursor: z.optional(z.string().check(z.maxLength(500))),

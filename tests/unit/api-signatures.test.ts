@@ -66,3 +66,23 @@ describe('POST /v1/statements/{id}/signatures', () => {
     expect(statement.cosigners).toEqual([]);
   });
 });
+
+describe('GET /v1/invitations', () => {
+  it('lists the statements awaiting the office’s signature, and no longer once it signed', async () => {
+    const id = await jointStatement();
+    const listed = async (party: string) =>
+      ((await (await request('GET', '/v1/invitations', party)).json()) as { items: Array<{ id: string; invited?: unknown }> }).items;
+    const awaiting = await listed('tkp');
+    expect(awaiting.map((s) => s.id)).toEqual([id]);
+    // Who else was asked is not the invitee's to see.
+    expect(awaiting[0]?.invited).toBeUndefined();
+    expect(await listed('jcp')).toEqual([]);
+    expect((await request('POST', `/v1/statements/${id}/signatures`, 'tkp')).status).toBe(201);
+    expect(await listed('tkp')).toEqual([]);
+  });
+
+  it('answers 401 without a key and 422 for a bad limit', async () => {
+    expect((await request('GET', '/v1/invitations')).status).toBe(401);
+    expect((await request('GET', '/v1/invitations?limit=0', 'tkp')).status).toBe(422);
+  });
+});

@@ -202,6 +202,33 @@ describe('writing a statement', () => {
   });
 });
 
+describe('an invitation to sign', () => {
+  it('is listed for the invited office, which signs it with one button; then it is its statement too', async () => {
+    const id = await publish({ cosigners: ['tkp'], title: 'Joint statement on the strike' });
+    const tkp = new DeskAgent(app);
+    await tkp.signIn((await aPressKey(p, 'tkp')).key);
+    await tkp.get('/desk/');
+    expect(tkp.lastPage).toContain('<h2 id="invitations-heading">Awaiting your signature</h2>');
+    expect(tkp.lastPage).toContain(`action="/desk/statements/${id}/sign"`);
+    // Not without the form's token.
+    expect((await tkp.post(`/desk/statements/${id}/sign`, {}, { csrf: null })).status).toBe(403);
+    const signed = await tkp.post(`/desk/statements/${id}/sign`, {});
+    expect(signed.status).toBe(303);
+    expect(signed.headers.get('location')).toBe('/desk/?done=signed');
+    expect((await readStatement(p, id))?.cosigners).toEqual(['tkp']);
+    const [entry] = (await p.audit.list('tkp', { limit: 1 })).items;
+    expect(entry).toMatchObject({ action: 'statement.sign', target: id, via: 'desk' });
+    await tkp.get('/desk/?done=signed');
+    expect(tkp.lastPage).not.toContain('Awaiting your signature');
+    expect(tkp.lastPage).toContain(`href="/desk/statements/${id}/"`);
+    // An office that was not invited cannot sign it.
+    const jcp = new DeskAgent(app);
+    await jcp.signIn((await aPressKey(p, 'jcp')).key);
+    await jcp.get('/desk/');
+    expect((await jcp.post(`/desk/statements/${id}/sign`, {})).status).toBe(403);
+  });
+});
+
 describe('correcting and retracting', () => {
   it('corrects with a public note, prefilled with the current text', async () => {
     const id = await publish();

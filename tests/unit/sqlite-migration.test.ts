@@ -1,6 +1,6 @@
 // Data dirs written by earlier versions: opening one numbers every statement in each of its listings (in
 // publication order, once), files its subscribers under the buckets mailings read, and gives press keys
-// names and a last use.
+// names and a last use, and lists each party the invitations that await its signature.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -35,7 +35,7 @@ describe('opening a data dir of the version before listings', () => {
     db.close();
 
     const reopened = openDatabase(dir);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
     const listings = new SqliteListingRepository(reopened);
     expect((await listings.range('home', 1, 10)).map((e) => `${e.seq}:${e.summary.id}`)).toEqual(['1:a', '2:b', '3:c']);
     expect((await listings.range('topic:peace', 1, 10)).map((e) => e.summary.id)).toEqual(['a', 'b', 'c']);
@@ -79,7 +79,7 @@ describe('opening a data dir of the version before subscriber buckets', () => {
     db.close();
 
     const reopened = openDatabase(old);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
     const subscribers = new SqliteSubscriberRepository(reopened);
     const inBucket = async (bucket: string) => {
       let n = 0;
@@ -115,7 +115,7 @@ describe('opening a data dir of the version before key names', () => {
     db.close();
 
     const reopened = openDatabase(old);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
     const keys = new SqlitePressKeyRepository(reopened);
     const legacy = await keys.get(record.keyId);
     expect(legacy).toEqual(record);
@@ -132,8 +132,31 @@ describe('opening a data dir of the version before key names', () => {
     reopened.close();
     // Opened again: the step is not run twice.
     const again = openDatabase(old);
-    expect(again.pragma('user_version', { simple: true })).toBe(5);
+    expect(again.pragma('user_version', { simple: true })).toBe(6);
     again.close();
+    fs.rmSync(old, { recursive: true, force: true });
+  });
+});
+
+describe('opening a data dir of the version before lists of invitations', () => {
+  it('lists each statement that still awaits a party’s signature for that party', async () => {
+    const old = tempDir();
+    const db = openDatabase(old);
+    const statements = new SqliteStatementRepository(db);
+    const waiting = aStatementSummary({ id: 'waiting', invited: ['tkp'] });
+    const signed = aStatementSummary({ id: 'signed', invited: [], cosigners: ['tkp'], publishedAt: '2026-02-01T00:00:00.000Z' });
+    for (const s of [waiting, signed]) await statements.create(s, publishedEvent(s));
+    // As that version left it: no invitation links, schema step 5.
+    db.exec('DELETE FROM statement_invites');
+    db.pragma('user_version = 5');
+    db.close();
+
+    const reopened = openDatabase(old);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
+    expect((await new SqliteStatementRepository(reopened).listInvitations('tkp', { limit: 10 })).items.map((s) => s.id)).toEqual([
+      'waiting',
+    ]);
+    reopened.close();
     fs.rmSync(old, { recursive: true, force: true });
   });
 });

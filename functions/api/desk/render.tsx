@@ -31,6 +31,7 @@ const NOTICES: Record<string, string> = {
   cancelled: 'The scheduled statement is cancelled: it will not be published.',
   corrected: 'The correction is published, with its note.',
   retracted: 'The statement is retracted: its page shows the retraction notice.',
+  signed: 'The statement is signed: your party appears on it now, and your readers are mailed it.',
 };
 
 export function noticeOf(c: Context): string | undefined {

@@ -4,6 +4,7 @@ import type { Statement } from '../../../shared/domain/statement.js';
 import { NotFoundError, VersionMismatchError } from '../../../shared/errors.js';
 import { correctStatement, retractStatement, statementEtag } from '../../../shared/services/corrections.js';
 import { readStatement } from '../../../shared/services/read-statement.js';
+import { signStatement } from '../../../shared/services/statements.js';
 import { recordAction } from '../audit.js';
 import { composeValuesFrom } from './compose.js';
 import { MAX_COMPOSE_BYTES, refusalErrors } from './compose-routes.js';
@@ -107,6 +108,13 @@ export function addStatementRoutes(desk: Hono<DeskEnv>, p: DeskPlatform, guards:
     }
     await recordAction(p, c, 'statement.correct', s.id, values.correctionNote);
     return c.redirect(`/desk/statements/${corrected.id}/?done=corrected`, 303);
+  });
+
+  // A statement this office was invited to sign, signed from the list of invitations.
+  desk.post('/statements/:id/sign', guards.post(16 * 1024), async (c) => {
+    const { statement, created } = await signStatement(p, c.get('party'), c.req.param('id') ?? '');
+    await recordAction(p, c, 'statement.sign', statement.id, created ? statement.title : 'already signed');
+    return c.redirect('/desk/?done=signed', 303);
   });
 
   desk.get('/statements/:id/retract', guards.page, async (c) => {

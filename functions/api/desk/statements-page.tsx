@@ -21,10 +21,12 @@ export async function statementsPage(c: Context<DeskEnv>, p: DeskPlatform) {
   const party = c.get('party');
   const cursor = c.req.query('cursor');
   const validCursor = cursor && cursor.length <= 500 ? cursor : undefined;
-  const [office, published, scheduled] = await Promise.all([
+  const [office, published, scheduled, invitations, parties] = await Promise.all([
     officeOf(p, { party, csrf: c.get('csrf') }),
     p.statements.list({ party, limit: PAGE_SIZE, ...(validCursor ? { cursor: validCursor } : {}) }),
     validCursor ? Promise.resolve({ items: [] }) : listScheduled(p, party, { limit: SCHEDULED_SHOWN }),
+    validCursor ? Promise.resolve({ items: [] }) : p.statements.listInvitations(party, { limit: PAGE_SIZE }),
+    p.parties.list(),
   ]);
   return html(
     c,
@@ -34,6 +36,8 @@ export async function statementsPage(c: Context<DeskEnv>, p: DeskPlatform) {
       timeZone={defaultTimeZone(office.country)}
       scheduled={[...scheduled.items].sort((a, b) => a.publishAt.localeCompare(b.publishAt))}
       published={published.items}
+      invitations={invitations.items}
+      partyNames={new Map(parties.map((x) => [x.id, x.name]))}
       older={published.nextCursor ? `/desk/?${new URLSearchParams({ cursor: published.nextCursor })}` : undefined}
     />,
   );

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { StatementEvent } from '../../domain/events.js';
 import { expiresAfterDays, IDEMPOTENCY_KEY_DAYS } from '../../domain/retention.js';
-import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
+import { awaitsSignatureOf, listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { IdempotencyRecord, Page, StatementRecord, StatementRepository } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
@@ -62,6 +62,8 @@ export class DynamoStatementRepository implements StatementRepository {
       PutRequest: { Item: { pk: `STMT#${summary.id}`, sk, gsi1pk, gsi1sk, statementId: summary.id } },
     });
     const links = signatories(summary).map((party) => link(`PARTY#${party}`, `PARTY#${party}`, listingKey(summary)));
+    // Each party invited to sign, for its list of invitations (a link stays once it signed; the list skips it).
+    for (const party of summary.invited ?? []) links.push(link(`INVITED#${party}`, `INVITED#${party}`, listingKey(summary)));
     if (storedOrder) links.push(link('CREATED', 'CREATED', `${summary.createdAt}#${summary.id}`));
     for (let i = 0; i < links.length; i += 25) await this.batchWrite(links.slice(i, i + 25));
     await enterListings(this.t, summary);
@@ -143,6 +145,18 @@ export class DynamoStatementRepository implements StatementRepository {
     const last = page.at(-1);
     return {
       items: summaries,
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.gsi1sk as string) } : {}),
+    };
+  }
+
+  async listInvitations(party: string, q: { limit: number; cursor?: string }): Promise<Page<StatementSummary>> {
+    const before = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await queryGsi(this.t, `INVITED#${party}`, { limit: q.limit + 1, newestFirst: true, ...(before ? { before } : {}) });
+    const page = rows.slice(0, q.limit);
+    const summaries = await this.committedSummaries(page.map((r) => r.statementId as string));
+    const last = page.at(-1);
+    return {
+      items: summaries.filter((s) => awaitsSignatureOf(s, party)),
       ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.gsi1sk as string) } : {}),
     };
   }

@@ -2,7 +2,7 @@
 import type { StatementEvent } from '../../domain/events.js';
 import type { Party } from '../../domain/party.js';
 import { lastUseStaleAt, type PressKeyRecord } from '../../domain/press-key.js';
-import { listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
+import { awaitsSignatureOf, listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { IdempotencyRecord, Page, PartyRepository, PressKeyRepository, StatementRecord, StatementRepository } from '../../ports.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Db } from './sqlite.js';
@@ -105,6 +105,15 @@ export class SqlitePressKeyRepository implements PressKeyRepository {
   }
 }
 
+/**
+ * Within a write's transaction: links the statement to each party it invites to sign, for that party's list
+ * of invitations. A link stays once the party signed; the list skips it then (awaitsSignatureOf).
+ */
+export function inviteParties(db: Db, summary: StatementSummary, key = listingKey(summary)): void {
+  const invite = db.prepare('INSERT OR IGNORE INTO statement_invites (party, listing_key, statement_id) VALUES (?, ?, ?)');
+  for (const party of summary.invited ?? []) invite.run(party, key, summary.id);
+}
+
 export class SqliteStatementRepository implements StatementRepository {
   constructor(private readonly db: Db) {}
 
@@ -144,6 +153,7 @@ export class SqliteStatementRepository implements StatementRepository {
   private listAndEmit(summary: StatementSummary, key: string, event: StatementEvent): void {
     const link = this.db.prepare('INSERT OR IGNORE INTO statement_parties (party, listing_key, statement_id) VALUES (?, ?, ?)');
     for (const party of signatories(summary)) link.run(party, key, summary.id);
+    inviteParties(this.db, summary, key);
     enterListings(this.db, summary);
     this.db.prepare('INSERT INTO outbox (event, created_at) VALUES (?, ?)').run(JSON.stringify(event), event.occurredAt);
   }
@@ -188,6 +198,22 @@ export class SqliteStatementRepository implements StatementRepository {
     const last = page.at(-1);
     return {
       items: page.map((r) => JSON.parse(r.json) as StatementSummary),
+      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.listing_key) } : {}),
+    };
+  }
+
+  async listInvitations(party: string, q: { limit: number; cursor?: string }): Promise<Page<StatementSummary>> {
+    const before = q.cursor ? decodeCursor(q.cursor) : '\uffff';
+    const rows = this.db
+      .prepare(
+        `SELECT i.listing_key, s.json FROM statement_invites i JOIN statements s ON s.id = i.statement_id
+         WHERE i.party = ? AND i.listing_key < ? ORDER BY i.listing_key DESC LIMIT ?`,
+      )
+      .all(party, before, q.limit + 1) as Array<{ listing_key: string; json: string }>;
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => JSON.parse(r.json) as StatementSummary).filter((s) => awaitsSignatureOf(s, party)),
       ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.listing_key) } : {}),
     };
   }

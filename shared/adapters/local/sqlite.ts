@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
+import type { StatementSummary } from '../../domain/statement.js';
 import { normaliseSubscriber, withLinkSecret } from '../../domain/subscriber.js';
+import { inviteParties } from './catalog.js';
 import { ATTACHMENTS_SCHEMA } from './sqlite-attachments.js';
 import { AUDIT_SCHEMA } from './sqlite-audit.js';
 import { EMAIL_SCHEMA, fileSubscriber } from './sqlite-email.js';
@@ -26,6 +28,9 @@ CREATE TABLE IF NOT EXISTS statements (
   id TEXT PRIMARY KEY, listing_key TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS statements_listing ON statements(listing_key);
 CREATE TABLE IF NOT EXISTS statement_parties (
+  party TEXT NOT NULL, listing_key TEXT NOT NULL, statement_id TEXT NOT NULL,
+  PRIMARY KEY (party, listing_key));
+CREATE TABLE IF NOT EXISTS statement_invites (
   party TEXT NOT NULL, listing_key TEXT NOT NULL, statement_id TEXT NOT NULL,
   PRIMARY KEY (party, listing_key));
 CREATE TABLE IF NOT EXISTS statement_events (
@@ -84,6 +89,9 @@ function migrate(db: Db): void {
     // Key names and last use (4), and keys for publishing only (5): the columns a data dir lacks.
     if (version < 5) addKeyColumns(db);
     if (version < 5) db.pragma('user_version = 5');
+    // Statements stored before invitations were listed: each party they still invite, linked.
+    if (version < 6) linkExistingInvitations(db);
+    if (version < 6) db.pragma('user_version = 6');
   }).immediate();
 }
 
@@ -115,6 +123,19 @@ function fileExistingSubscribers(db: Db): void {
  * Keys get names and their last use; those issued before stay unnamed (shown as "key <id>"). A new data dir
  * has the columns from SCHEMA already, so each is added only where it is missing.
  */
+function linkExistingInvitations(db: Db): void {
+  const page = db.prepare(
+    "SELECT listing_key, json FROM statements WHERE listing_key > ? AND json_array_length(json, '$.invited') > 0 ORDER BY listing_key LIMIT 500",
+  );
+  for (let after = ''; ; ) {
+    const rows = page.all(after) as Array<{ listing_key: string; json: string }>;
+    for (const row of rows) inviteParties(db, JSON.parse(row.json) as StatementSummary, row.listing_key);
+    const last = rows.at(-1);
+    if (!last) return;
+    after = last.listing_key;
+  }
+}
+
 function addKeyColumns(db: Db): void {
   const columns = new Set(
     (db.prepare("SELECT name FROM pragma_table_info('press_keys')").all() as Array<{ name: string }>).map((c) => c.name),
