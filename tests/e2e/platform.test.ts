@@ -72,10 +72,11 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('says where the site and the API are, and how to get a press key, on its first line', () => {
+  it('says where the site, the desk and the API are, and how to get a press key, on its first line', () => {
     const first = platform.output().split('\n')[0];
     expect(first).toContain(`${platform.url}/`);
-    expect(first).toContain('/v1/statements');
+    expect(first).toContain(`${platform.url}/desk/`);
+    expect(first).toContain(`${platform.url}/v1/docs`);
     expect(first).toContain('keys issue --party');
   });
 
