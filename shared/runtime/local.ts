@@ -68,6 +68,8 @@ export interface LocalPlatform extends Platform {
   queues: SqliteQueues;
   ledger: SqliteSendLedger;
   mailings: SqliteMailingRepository;
+  /** With what the housekeeping timer prunes: uploads never completed (runtime/email-schedule.ts). */
+  attachments: SqliteAttachmentRepository;
   /** In-process: the worker's embargo clock subscribes to it. */
   embargoTimer: LocalEmbargoTimer;
   siteDir: string;

@@ -3,10 +3,12 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/api/app.js';
+import { PENDING_ATTACHMENT_MS } from '../../shared/adapters/local/sqlite-attachments.js';
 import { renderPages } from '../../shared/consumers/render-pages.js';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/domain/attachment-files.js';
 import { issuePressKey } from '../../shared/domain/press-key.js';
 import type { UploadForm } from '../../shared/ports.js';
+import { pruneAbandonedUploads } from '../../shared/runtime/email-schedule.js';
 import { serveSite } from '../../shared/runtime/site-server.js';
 import { HTML_NAMED_PDF, PDF, PNG, uploadFormData } from '../helpers/attachments.js';
 import { aStatementInput, publishedEvent, siteText } from '../helpers/factories.js';
@@ -270,5 +272,23 @@ describe('statements with attachments', () => {
       new RegExp(`<a href="/files/${declaration}/joint-declaration.pdf" type="application/pdf"[^>]*>The joint declaration</a>`),
     );
     expect(page).toContain('(PDF, 1.2 MB)');
+  });
+});
+
+describe('uploads never completed', () => {
+  it('are forgotten a day after they were prepared, their files with them; completed attachments stay', async () => {
+    const kept = await attached(PDF, 'kept.pdf', 'application/pdf');
+    const abandoned = await prepare({ filename: 'left.pdf', contentType: 'application/pdf', size: PDF.length });
+    expect((await send(abandoned.upload, uploadFormData(abandoned.upload, PDF))).status).toBe(204);
+    expect(await p.blobs.list('uploads/')).toHaveLength(1);
+    // Within the day, nothing goes.
+    now += 60 * 60 * 1000;
+    expect(await pruneAbandonedUploads(p)).toBe(0);
+    now += PENDING_ATTACHMENT_MS;
+    expect(await pruneAbandonedUploads(p)).toBe(1);
+    expect(await p.blobs.list('uploads/')).toEqual([]);
+    expect(await p.attachments.get(abandoned.id)).toBeUndefined();
+    expect((await p.attachments.get(kept))?.state).toBe('completed');
+    expect(await pruneAbandonedUploads(p)).toBe(0);
   });
 });
