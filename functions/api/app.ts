@@ -1,10 +1,10 @@
 // The submissions API as one Hono app: served by @hono/node-server locally and by hono/aws-lambda on AWS.
 import { Hono } from 'hono';
-import { fieldIssues, MethodNotAllowedError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { statementEtag } from '../../shared/services/corrections.js';
 import { readStatement, requireStatement } from '../../shared/services/read-statement.js';
-import { InvitationQuery, ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
+import { ListQuery, signStatement, submitStatement } from '../../shared/services/statements.js';
 import { addAttachmentRoutes } from './attachments.js';
 import { recordAction } from './audit.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
@@ -13,6 +13,7 @@ import { type DeskOptions, deskApp } from './desk/routes.js';
 import { addDocsRoutes } from './docs.js';
 import { addKeyRoutes } from './keys.js';
 import { originGuard } from './origin-guard.js';
+import { PageQuery, pagedJson, pageQuery } from './paging.js';
 import { problemFor } from './problem.js';
 import { publicView } from './public-view.js';
 import { clientIp, DEFAULT_RATE_LIMITS, type RateLimits, rateLimit } from './rate-limit.js';
@@ -94,17 +95,9 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
 
   // What the office is invited to sign, newest first: each is signed with POST …/signatures.
   v1.get('/invitations', requirePressKey(p.keys, p.clock), perPressKey, async (c) => {
-    const q = InvitationQuery.safeParse(c.req.query());
-    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
-    const page = await p.statements.listInvitations(c.get('party'), {
-      limit: q.data.limit,
-      ...(q.data.cursor ? { cursor: q.data.cursor } : {}),
-    });
-    const next = page.nextCursor
-      ? `/v1/invitations?${new URLSearchParams({ cursor: page.nextCursor, limit: String(q.data.limit) })}`
-      : undefined;
-    if (next) c.header('link', `<${next}>; rel="next"`);
-    return c.json({ items: page.items.map(publicView), ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+    const q = pageQuery(c, PageQuery);
+    const page = await p.statements.listInvitations(c.get('party'), { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return pagedJson(c, '/v1/invitations', q.limit, page, publicView);
   });
 
   v1.get('/statements/:id', perClient, async (c) => {
@@ -120,18 +113,10 @@ export function createApp(p: Omit<Platform, 'mailer'>, options: AppOptions = {})
   });
 
   v1.get('/statements', perClient, async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
-    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
-    const page = await p.statements.list({
-      limit: q.data.limit,
-      ...(q.data.party ? { party: q.data.party } : {}),
-      ...(q.data.cursor ? { cursor: q.data.cursor } : {}),
-    });
-    const next = page.nextCursor
-      ? `/v1/statements?${new URLSearchParams({ ...(q.data.party ? { party: q.data.party } : {}), cursor: page.nextCursor, limit: String(q.data.limit) })}`
-      : undefined;
-    if (next) c.header('link', `<${next}>; rel="next"`);
-    return c.json({ items: page.items.map(publicView), ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+    const q = pageQuery(c, ListQuery);
+    const party: Record<string, string> = q.party ? { party: q.party } : {};
+    const page = await p.statements.list({ limit: q.limit, ...party, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return pagedJson(c, '/v1/statements', q.limit, page, publicView, party);
   });
 
   addStatementChangeRoutes(v1, p, perPressKey, perClient);

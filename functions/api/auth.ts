@@ -13,7 +13,8 @@ export interface ActorVariables {
   via: 'api' | 'desk';
 }
 
-export type AuthEnv = { Variables: ActorVariables };
+/** A request with a press key: who acts, and whether its key may issue and revoke keys (keys.ts). */
+export type AuthEnv = { Variables: ActorVariables & { manageKeys: boolean } };
 
 export function requirePressKey(keys: PressKeyRepository, clock: Clock = systemClock): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
@@ -34,6 +35,7 @@ export function requirePressKey(keys: PressKeyRepository, clock: Clock = systemC
     c.set('keyId', record.keyId);
     c.set('keyName', keyName(record));
     c.set('via', 'api');
+    c.set('manageKeys', !record.publishOnly);
     await next();
   };
 }

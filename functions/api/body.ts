@@ -20,15 +20,18 @@ export function declaredBodyLimit(maxBytes: number): MiddlewareHandler {
   };
 }
 
-/** The body as text. Aborted uploads and broken streams become IncompleteBodyError (400), never a 500. */
-export async function readBodyText(
+/**
+ * The body's bytes, read within the limit (never more is buffered). Aborted uploads and broken streams
+ * become IncompleteBodyError (400), never a 500.
+ */
+export async function readBodyBytes(
   req: Request,
   maxBytes: number,
   tooLarge = `The body may be at most ${maxBytes} bytes.`,
-): Promise<string> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const incomplete = () => new IncompleteBodyError('The request body is incomplete: the client stopped sending before its end.');
   if (req.signal?.aborted) throw incomplete();
-  if (!req.body) return '';
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -42,15 +45,27 @@ export async function readBodyText(
     reader.cancel().catch(() => {});
     throw e instanceof AppError ? e : incomplete();
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
-export async function readJsonBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+/** The body as text (readBodyBytes). */
+export async function readBodyText(req: Request, maxBytes: number, tooLarge?: string): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(req, maxBytes, tooLarge));
+}
+
+/** A JSON body (application/json or a +json type), within the limit; `messages` name what the body is. */
+export async function readJsonBody(
+  req: Request,
+  maxBytes = MAX_BODY_BYTES,
+  messages: { what?: string; tooLarge?: string } = {},
+): Promise<unknown> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-    throw new UnsupportedMediaTypeError(`Send the statement as application/json, not "${type || 'no content type'}".`);
+    throw new UnsupportedMediaTypeError(
+      `Send the ${messages.what ?? 'statement'} as application/json, not "${type || 'no content type'}".`,
+    );
   }
-  const text = await readBodyText(req, maxBytes, statementTooLarge(maxBytes));
+  const text = await readBodyText(req, maxBytes, messages.tooLarge ?? statementTooLarge(maxBytes));
   try {
     return JSON.parse(text);
   } catch (e) {

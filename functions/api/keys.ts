@@ -1,13 +1,14 @@
 // The office's own press keys (list, issue, revoke: rotation without downtime) and its audit log.
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { keyName, PressKeyName, type PressKeyRecord } from '../../shared/domain/press-key.js';
 import * as z from '../../shared/domain/schema.js';
-import { ForbiddenError, fieldIssues, MalformedRequestError, UnsupportedMediaTypeError, ValidationError } from '../../shared/errors.js';
+import { ForbiddenError, fieldIssues, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { issueNamedKey, ownKey, revokeOwnKey } from '../../shared/services/press-keys.js';
 import { recordAction } from './audit.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
-import { declaredBodyLimit, readBodyText } from './body.js';
+import { declaredBodyLimit, readJsonBody } from './body.js';
+import { PageQuery, pagedJson, pageQuery } from './paging.js';
 
 type KeysPlatform = Pick<Platform, 'keys' | 'sessions' | 'audit' | 'clock'>;
 
@@ -18,11 +19,6 @@ export const KeyRequest = z.object({
   name: PressKeyName,
   /** Whether the new key may issue and revoke keys too (only a key that may asks); default: publishing only. */
   manageKeys: z._default(z.boolean(), false),
-});
-
-export const AuditQuery = z.object({
-  cursor: z.optional(z.string().check(z.maxLength(500))),
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
 });
 
 /** A key as its office sees it: never its secret or hash; `current` marks the key this request was made with. */
@@ -50,17 +46,10 @@ export function keyView(k: PressKeyRecord, callerKeyId: string): z.infer<typeof 
 }
 
 async function readKeyRequest(req: Request): Promise<z.infer<typeof KeyRequest>> {
-  const type = req.headers.get('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-    throw new UnsupportedMediaTypeError(`Send the key request as application/json, not "${type || 'no content type'}".`);
-  }
-  const text = await readBodyText(req, MAX_KEY_REQUEST_BYTES, `A key request is at most ${MAX_KEY_REQUEST_BYTES} bytes.`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (e) {
-    throw new MalformedRequestError(`The body is not valid JSON: ${(e as Error).message}`);
-  }
+  const body = await readJsonBody(req, MAX_KEY_REQUEST_BYTES, {
+    what: 'key request',
+    tooLarge: `A key request is at most ${MAX_KEY_REQUEST_BYTES} bytes.`,
+  });
   const parsed = KeyRequest.safeParse(body);
   if (!parsed.success) throw new ValidationError('The key request is not valid.', fieldIssues(parsed.error.issues));
   return parsed.data;
@@ -70,8 +59,8 @@ async function readKeyRequest(req: Request): Promise<z.infer<typeof KeyRequest>>
  * Managing keys takes a key that manages keys (the operator's, or one issued with manageKeys): a key for
  * publishing only, leaked, cannot mint keys that outlive its revocation, nor lock the office out.
  */
-async function requireKeyManager(p: KeysPlatform, keyId: string): Promise<void> {
-  if ((await p.keys.get(keyId))?.publishOnly) {
+function requireKeyManager(c: Context<AuthEnv>): void {
+  if (!c.get('manageKeys')) {
     throw new ForbiddenError(
       'This key publishes only: issuing and revoking keys takes a key that manages keys (the one your operator issued, or one issued with "manageKeys": true).',
     );
@@ -89,7 +78,7 @@ export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: Mi
   // Rotation: issue a key here while the old one still works, switch to it, then DELETE the old one.
   v1.post('/keys', declaredBodyLimit(MAX_KEY_REQUEST_BYTES), auth, perPressKey, async (c) => {
     const { name, manageKeys } = await readKeyRequest(c.req.raw);
-    await requireKeyManager(p, c.get('keyId'));
+    requireKeyManager(c);
     const { key, record } = await issueNamedKey(p, c.get('party'), name, !manageKeys);
     await recordAction(p, c, 'key.create', record.keyId, name);
     c.header('location', `/v1/keys/${record.keyId}`);
@@ -104,7 +93,7 @@ export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: Mi
 
   v1.delete('/keys/:keyId', auth, perPressKey, async (c) => {
     // Any key may revoke itself (it suspects a leak); others only a key that manages keys.
-    if (c.req.param('keyId') !== c.get('keyId')) await requireKeyManager(p, c.get('keyId'));
+    if (c.req.param('keyId') !== c.get('keyId')) requireKeyManager(c);
     const { record, revokedNow } = await revokeOwnKey(p, c.get('party'), c.req.param('keyId'));
     await recordAction(p, c, 'key.revoke', record.keyId, revokedNow ? keyName(record) : `${keyName(record)} (already revoked)`);
     const view = keyView(record, c.get('keyId'));
@@ -113,11 +102,8 @@ export function addKeyRoutes(v1: Hono<AuthEnv>, p: KeysPlatform, perPressKey: Mi
   });
 
   v1.get('/audit', auth, perPressKey, async (c) => {
-    const q = AuditQuery.safeParse(c.req.query());
-    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
-    const page = await p.audit.list(c.get('party'), { limit: q.data.limit, ...(q.data.cursor ? { cursor: q.data.cursor } : {}) });
-    const next = page.nextCursor ? `/v1/audit?${new URLSearchParams({ cursor: page.nextCursor, limit: String(q.data.limit) })}` : undefined;
-    if (next) c.header('link', `<${next}>; rel="next"`);
-    return c.json({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+    const q = pageQuery(c, PageQuery);
+    const page = await p.audit.list(c.get('party'), { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return pagedJson(c, '/v1/audit', q.limit, page, (entry) => entry);
   });
 }

@@ -2,7 +2,7 @@
 import { AuditEntry } from '../../shared/domain/audit.js';
 import { MAX_LIVE_KEYS } from '../../shared/domain/press-key.js';
 import * as z from '../../shared/domain/schema.js';
-import { AuditQuery, KeyRequest, KeyView } from './keys.js';
+import { KeyRequest, KeyView } from './keys.js';
 import {
   CURSOR_DESCRIPTION,
   describeFields,
@@ -17,6 +17,7 @@ import {
   problems,
   queryParameters,
 } from './openapi-kit.js';
+import { PageQuery } from './paging.js';
 
 describeFields(KeyRequest, {
   name: 'What the office calls the key ("desk laptop", "website CMS"): one line, 1-100 characters.',
@@ -144,7 +145,7 @@ export const KEY_OPERATIONS: OperationSpec[] = [
     description:
       'What the party did, newest first: each statement submitted, signed, corrected, retracted or scheduled, each upload, key and ' +
       'desk session, with the key that did it. Kept two years. Follow `next` (or the Link header) for older entries.',
-    parameters: queryParameters(AuditQuery, {
+    parameters: queryParameters(PageQuery, {
       limit: 'Entries per page.',
       cursor: CURSOR_DESCRIPTION,
     }),

@@ -3,7 +3,6 @@
 import type { ScheduledView } from '../../shared/domain/scheduled.js';
 import * as z from '../../shared/domain/schema.js';
 import { StatementId, StatementInput } from '../../shared/domain/statement.js';
-import { ScheduledListQuery } from '../../shared/services/scheduling.js';
 import {
   CURSOR_DESCRIPTION,
   describeFields,
@@ -17,6 +16,7 @@ import {
   problems,
   queryParameters,
 } from './openapi-kit.js';
+import { PageQuery } from './paging.js';
 
 export const ScheduledStatement = z.object({
   id: z.string(),
@@ -109,7 +109,7 @@ export const SCHEDULED_OPERATIONS: OperationSpec[] = [
     description:
       "The statements of the key's party that wait for their publishAt, in the order they were scheduled, without their text " +
       '(GET /v1/statements/{id} with the key gives it). Follow `next` (or the Link header) for the next page.',
-    parameters: queryParameters(ScheduledListQuery, {
+    parameters: queryParameters(PageQuery, {
       limit: 'Scheduled statements per page.',
       cursor: CURSOR_DESCRIPTION,
     }),

@@ -1,7 +1,7 @@
 // The statement routes in the API's OpenAPI document: submitting, signing, reading, correcting, retracting.
 import * as z from '../../shared/domain/schema.js';
 import { Correction, CorrectionInput, RetractionInput, Statement, StatementId, StatementInput } from '../../shared/domain/statement.js';
-import { InvitationQuery, ListQuery } from '../../shared/services/statements.js';
+import { ListQuery } from '../../shared/services/statements.js';
 import {
   CURSOR_DESCRIPTION,
   describeFields,
@@ -17,6 +17,7 @@ import {
   queryParameters,
 } from './openapi-kit.js';
 import { SCHEDULED_ACCEPTED, ScheduledStatement } from './openapi-scheduled.js';
+import { PageQuery } from './paging.js';
 
 describeFields(StatementInput, {
   party: "The author; defaults to the key's party, and may only be that party.",
@@ -210,7 +211,7 @@ export const STATEMENT_OPERATIONS: OperationSpec[] = [
     summary: 'Statements awaiting your signature',
     description:
       'The statements whose authors named your party as a cosigner and that it has not signed yet, newest first: sign one with `POST /v1/statements/{id}/signatures`. A page may hold fewer than `limit`; follow `next` while there is one.',
-    parameters: queryParameters(InvitationQuery, {
+    parameters: queryParameters(PageQuery, {
       limit: 'Statements per page.',
       cursor: CURSOR_DESCRIPTION,
     }),

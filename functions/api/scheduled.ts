@@ -2,13 +2,13 @@
 // anyone else a scheduled statement does not exist (404) until it is published.
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { type ScheduledView, scheduledEtag } from '../../shared/domain/scheduled.js';
-import { fieldIssues, ValidationError } from '../../shared/errors.js';
 import type { Platform } from '../../shared/platform.js';
 import { changeScheduled } from '../../shared/services/scheduled-changes.js';
-import { cancelScheduled, getScheduled, listScheduled, ScheduledListQuery } from '../../shared/services/scheduling.js';
+import { cancelScheduled, getScheduled, listScheduled } from '../../shared/services/scheduling.js';
 import { recordAction } from './audit.js';
 import { type AuthEnv, requirePressKey } from './auth.js';
 import { readJsonBody } from './body.js';
+import { PageQuery, pagedJson, pageQuery } from './paging.js';
 
 type ApiPlatform = Omit<Platform, 'mailer'>;
 
@@ -43,14 +43,9 @@ export async function changeIfScheduled(p: ApiPlatform, c: Context<AuthEnv>): Pr
 
 export function addScheduledRoutes(v1: Hono<AuthEnv>, p: ApiPlatform, perPressKey: MiddlewareHandler<AuthEnv>): void {
   v1.get('/scheduled', requirePressKey(p.keys, p.clock), perPressKey, async (c) => {
-    const q = ScheduledListQuery.safeParse(c.req.query());
-    if (!q.success) throw new ValidationError('The query is not valid.', fieldIssues(q.error.issues));
-    const page = await listScheduled(p, c.get('party'), { limit: q.data.limit, ...(q.data.cursor ? { cursor: q.data.cursor } : {}) });
-    const next = page.nextCursor
-      ? `/v1/scheduled?${new URLSearchParams({ cursor: page.nextCursor, limit: String(q.data.limit) })}`
-      : undefined;
-    if (next) c.header('link', `<${next}>; rel="next"`);
-    return c.json({ items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor, next } : {}) });
+    const q = pageQuery(c, PageQuery);
+    const page = await listScheduled(p, c.get('party'), { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    return pagedJson(c, '/v1/scheduled', q.limit, page, (item) => item);
   });
 
   // Cancelling an embargo; a published statement is retracted instead (409 says so).

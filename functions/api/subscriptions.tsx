@@ -3,6 +3,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { sha256Hex } from '../../shared/domain/ids.js';
 import {
   changeSubscriber,
+  choicesOf,
   FREQUENCIES,
   type Subscriber,
   SubscriberInput,
@@ -264,7 +265,7 @@ export function addSubscriptionRoutes(
     if (!form)
       return c.json({
         status: saved.unsubscribedAt ? 'unsubscribed' : 'saved',
-        ...(saved.unsubscribedAt ? {} : { choices: SubscriptionChoices.parse(saved) }),
+        ...(saved.unsubscribedAt ? {} : { choices: choicesOf(saved) }),
       });
     const html = await page(
       saved.unsubscribedAt ? 'Unsubscribed' : 'Saved',

@@ -1,5 +1,5 @@
 // Lambda entry of email-jobs: the mailing planner's continuations and the send jobs, from the EmailJobs queue.
-import { handleEmailJob } from '../../shared/consumers/email-jobs.js';
+import { runEmailJob } from '../../shared/consumers/email-jobs.js';
 import { EmailJob } from '../../shared/domain/mailing.js';
 import { awsBuckets, awsEmailJobs, awsMailer, awsTable, readAwsSettings } from '../../shared/runtime/aws.js';
 import { sqsConsumer } from '../../shared/runtime/sqs-consumer.js';
@@ -7,4 +7,4 @@ import { sqsConsumer } from '../../shared/runtime/sqs-consumer.js';
 const settings = readAwsSettings();
 const platform = { ...awsTable(settings), ...awsBuckets(settings), ...awsMailer(settings), ...awsEmailJobs(settings) };
 
-export const handler = sqsConsumer(EmailJob, (job, { deadline }) => handleEmailJob(platform, job, deadline), { sns: false });
+export const handler = sqsConsumer(EmailJob, (job, { deadline }) => runEmailJob(platform, job, deadline), { sns: false });

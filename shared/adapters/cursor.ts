@@ -1,5 +1,16 @@
 // Listing cursors: the last listing key seen, opaque to clients.
 import { ValidationError } from '../errors.js';
+import type { Page } from '../ports.js';
+
+/**
+ * One page from `limit + 1` rows read: the first `limit`, each as `view` makes it, and the cursor of the
+ * last of them when the extra row says there is more.
+ */
+export function pageOf<R, T>(rows: R[], limit: number, cursorOf: (last: R) => string, view: (row: R) => T): Page<T> {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return { items: shown.map(view), ...(rows.length > limit && last ? { nextCursor: cursorOf(last) } : {}) };
+}
 
 export function encodeCursor(listingKey: string): string {
   return Buffer.from(listingKey, 'utf8').toString('base64url');

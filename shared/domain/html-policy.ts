@@ -49,3 +49,8 @@ export const ALLOWED: sanitizeHtml.IOptions = {
   },
   disallowedTagsMode: 'discard',
 };
+
+/** Plain text as HTML text or an attribute's value: the four characters HTML gives meaning to, escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

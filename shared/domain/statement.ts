@@ -203,6 +203,11 @@ export function awaitsSignatureOf(s: Pick<Statement, 'invited' | 'cosigners' | '
   return !s.retraction && (s.invited ?? []).includes(party) && !s.cosigners.includes(party);
 }
 
+/** When its page last changed: its last signature, correction or retraction, or its publication (sitemaps, JSON-LD). */
+export function lastModifiedOf(s: Pick<Statement, 'publishedAt' | 'retraction' | 'corrections' | 'signatures'>): string {
+  return [s.signatures.at(-1)?.signedAt ?? '', lastChangeOf(s)].sort().at(-1) as string;
+}
+
 /** Every party that signs the statement, author first. */
 export function signatories(s: Pick<Statement, 'party' | 'cosigners'>): string[] {
   return [s.party, ...s.cosigners.filter((c) => c !== s.party)];

@@ -71,21 +71,14 @@ export function newSubscriberId(): string {
   return randomToken(15);
 }
 
+const NO_CHOICES: SubscriptionChoices = { parties: [], countries: [], languages: [], topics: [], frequency: 'immediate' };
+
 /** A subscriber as stored by any version: those stored before choices and opt-in were operators' adds, confirmed. */
 export function normaliseSubscriber(stored: Partial<Subscriber> & Pick<Subscriber, 'id' | 'email'>): Subscriber {
   const legacy = stored.frequency === undefined;
-  const s = {
-    parties: [],
-    countries: [],
-    languages: [],
-    topics: [],
-    frequency: 'immediate',
-    ...stored,
-  } as Subscriber;
+  const s = { ...NO_CHOICES, ...stored } as Subscriber;
   return legacy && !s.confirmedAt ? { ...s, confirmedAt: s.subscribedAt } : s;
 }
-
-const NO_CHOICES: SubscriptionChoices = { parties: [], countries: [], languages: [], topics: [], frequency: 'immediate' };
 
 /**
  * A new subscriber (choices left out take everything, immediately); `confirmed` for an operator's add or

@@ -1,6 +1,7 @@
 // The platform's emails as real MIME: text and HTML, one-click unsubscribe (RFC 8058), the content's language.
 import MailComposer from 'nodemailer/lib/mail-composer';
 import MimeNode from 'nodemailer/lib/mime-node';
+import { escapeHtml } from '../domain/html-policy.js';
 import type { Party } from '../domain/party.js';
 import { type Correction, type Statement, type StatementSummary, signatories, statementPath } from '../domain/statement.js';
 import type { Subscriber } from '../domain/subscriber.js';
@@ -45,11 +46,6 @@ export function signatoryNames(s: Pick<Statement, 'party' | 'cosigners'>, partie
 /** Placeholders the shared HTML is rendered with and split on; none can occur in escaped statement text. */
 const PREFERENCES_MARK = 'https://preferences.communique.invalid/';
 const UNSUBSCRIBE_MARK = 'https://unsubscribe.communique.invalid/';
-
-/** For the two URLs put into the rendered HTML's href attributes. */
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** Base64 in lines of 76 (RFC 2045), CRLF-separated. */
 function base64Lines(text: string): string {
@@ -118,9 +114,9 @@ export async function statementMessage(
       const boundary = `--${root.boundary}`;
       const personal = (links.preferences ? html : htmlWithoutPreferences)
         .split(PREFERENCES_MARK)
-        .join(escapeAttribute(links.preferences ?? ''))
+        .join(escapeHtml(links.preferences ?? ''))
         .split(UNSUBSCRIBE_MARK)
-        .join(escapeAttribute(links.unsubscribe));
+        .join(escapeHtml(links.unsubscribe));
       const message = [
         headers,
         '',

@@ -91,11 +91,20 @@ async function digestContent(p: ContentPlatform, spec: Extract<MailingSpec, { ki
   const statements = await statementsStoredIn(p, spec.start, spec.end);
   const parties = await partiesById(p);
   // Newest first in the message; only what was stored after the reader's subscription was confirmed.
-  const matching = (s: Subscriber) =>
-    statements
-      .filter((st) => matchesChoices(s, st) && digestSince(s) <= st.createdAt)
-      .reverse()
-      .slice(0, DIGEST_MAX_STATEMENTS);
+  // Worked out once per reader: the sender asks wants() and then compose() of the same subscriber object.
+  const chosen = new WeakMap<Subscriber, StatementSummary[]>();
+  const matching = (s: Subscriber) => {
+    let mine = chosen.get(s);
+    if (!mine) {
+      const since = digestSince(s);
+      mine = statements
+        .filter((st) => matchesChoices(s, st) && since <= st.createdAt)
+        .reverse()
+        .slice(0, DIGEST_MAX_STATEMENTS);
+      chosen.set(s, mine);
+    }
+    return mine;
+  };
   const period = { label: periodLabel(spec), key: mailingIdOf(spec) };
   return {
     wants: (s) => isActive(s) && s.frequency === spec.frequency && matching(s).length > 0,

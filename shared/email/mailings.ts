@@ -107,7 +107,7 @@ async function startMailing(p: EmailPlatform, spec: MailingSpec, statement?: Sta
     startedAt: p.clock.now().toISOString(),
   };
   // Two starters at once: one creates it, both walk the stored one.
-  await p.mailings.create(mailing);
+  if (await p.mailings.create(mailing)) return mailing;
   return (await p.mailings.get(id)) ?? mailing;
 }
 

@@ -64,6 +64,8 @@ export async function sendJob(p: SendPlatform, job: Extract<EmailJob, { kind: 's
   const heldElsewhere = wanted.filter((s) => claims.get(s.id) === 'pending' && !p.mailer.deliversIdempotently).map((s) => s.id);
   const pace = paceFor(p);
   const accepted: string[] = [];
+  /** Accepted and recorded as sent already (SES: as each goes). */
+  const marked = new Set<string>();
   const rejected: string[] = [];
   let failure: unknown;
   const atOnce = p.config.mailRatePerSecond ? Math.max(1, Math.min(SENDS_AT_ONCE, Math.ceil(p.config.mailRatePerSecond))) : SENDS_AT_ONCE;
@@ -76,7 +78,10 @@ export async function sendJob(p: SendPlatform, job: Extract<EmailJob, { kind: 's
       const raw = await content.compose(s, p.clock.now());
       await p.mailer.send({ messageKey: `${key.replace(/[^a-z0-9-]/gi, '-')}-${s.id}`, from: p.config.mailFrom, to: s.email, raw });
       accepted.push(s.id);
-      if (!p.mailer.deliversIdempotently) await p.ledger.markSent(key, [s.id]);
+      if (!p.mailer.deliversIdempotently) {
+        await p.ledger.markSent(key, [s.id]);
+        marked.add(s.id);
+      }
     } catch (e) {
       // A refusal that names the sender is the sender's (an unverified identity): the job fails.
       const sender = p.config.mailFrom.match(/<([^>]+)>/)?.[1] ?? p.config.mailFrom;
@@ -91,9 +96,10 @@ export async function sendJob(p: SendPlatform, job: Extract<EmailJob, { kind: 's
     failure = new Error(`SES refused all ${rejected.length} messages of this job; is the sender identity verified?`);
     rejected.length = 0;
   }
-  // Recorded for good: accepted messages (again, in case a mark above failed after the provider took one)
-  // and rejected ones. Only what never left is released.
-  await p.ledger.markSent(key, [...accepted, ...rejected]);
+  // Recorded for good: accepted messages not recorded above (a mark failed after the provider took one, or
+  // the file mailer's, recorded together) and rejected ones. Only what never left is released.
+  const toRecord = [...accepted.filter((id) => !marked.has(id)), ...rejected];
+  if (toRecord.length) await p.ledger.markSent(key, toRecord);
   const done = new Set([...accepted, ...rejected]);
   const unsent = mine.filter((s) => !done.has(s.id)).map((s) => s.id);
   if (accepted.length) await p.emailStats.add(p.clock.now().toISOString().slice(0, 10), { sent: accepted.length });

@@ -3,8 +3,8 @@
 // on the site under files/<id>/<name>.
 import {
   AttachmentUploadInput,
-  attachmentHeadersOf,
   attachmentSiteKey,
+  contentDisposition,
   detectAttachmentType,
   isImage,
   MAX_ATTACHMENT_BYTES,
@@ -45,6 +45,11 @@ export function attachmentBlobKey(id: string): string {
   return `attachments/${id}`;
 }
 
+/** Where an attachment's file is uploaded to (the presigned POST's key, or the local form's). */
+export function attachmentUploadKey(party: string, id: string): string {
+  return `uploads/${party}/${id}`;
+}
+
 /** POST /v1/attachments: records the attachment as pending and gives the form that uploads its file. */
 export async function prepareAttachment(
   p: AttachmentPlatform,
@@ -65,7 +70,7 @@ export async function prepareAttachment(
     contentType,
     size,
     state: 'pending',
-    uploadKey: `uploads/${party}/${id}`,
+    uploadKey: attachmentUploadKey(party, id),
     uploadExpiresAt: expiresAt.toISOString(),
     createdAt: now.toISOString(),
   };
@@ -160,7 +165,8 @@ export async function publishAttachmentFiles(p: Pick<Platform, 'blobs' | 'site'>
   for (const a of attachments) {
     const bytes = await p.blobs.get(attachmentBlobKey(a.id));
     if (!bytes) throw new Error(`attachment ${a.id} is named by a statement but its checked bytes are not kept`);
-    const key = attachmentSiteKey(a.id, a.name);
-    await p.site.put(key, bytes, a.contentType, undefined, { contentDisposition: attachmentHeadersOf(key)?.contentDisposition });
+    await p.site.put(attachmentSiteKey(a.id, a.name), bytes, a.contentType, undefined, {
+      contentDisposition: contentDisposition(a.name, a.contentType),
+    });
   }
 }

@@ -6,19 +6,11 @@ import { attachmentSiteKey } from '../domain/attachment-files.js';
 import type { StatementEvent } from '../domain/events.js';
 import { randomToken } from '../domain/ids.js';
 import { type Attachment, CorrectionInput, RetractionInput, type Statement } from '../domain/statement.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  fieldIssues,
-  NotFoundError,
-  PreconditionRequiredError,
-  ValidationError,
-  VersionMismatchError,
-} from '../errors.js';
+import { ConflictError, ForbiddenError, fieldIssues, PreconditionRequiredError, ValidationError, VersionMismatchError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { publishAttachmentFiles, resolveAttachments } from './attachments.js';
 import { storeNextVersion } from './next-version.js';
-import { readStatement, type StatementStore } from './read-statement.js';
+import { readStatement, requireStatement, type StatementStore } from './read-statement.js';
 import { textOf } from './statements.js';
 import { unlinkTranslation } from './translations.js';
 
@@ -47,8 +39,7 @@ export const MAX_CORRECTIONS = 50;
 
 /** The statement as its author may change it now: stored, theirs, not retracted, and at the version the change was made from. */
 async function changeable(p: ChangePlatform, party: string, id: string, ifMatch: string | undefined): Promise<Statement> {
-  const current = await readStatement(p, id);
-  if (!current) throw new NotFoundError(`No statement "${id}".`);
+  const current = await requireStatement(p, id);
   if (current.party !== party) throw new ForbiddenError(`Only its author, "${current.party}", may change this statement.`);
   if (current.retraction) throw new ConflictError('This statement was retracted; it can no longer be changed.');
   if (ifMatch === undefined) {
@@ -95,7 +86,7 @@ export async function correctStatement(
       { path: 'notifySubscribers', message: `correct "${current.translationOf}" to mail its readers again` },
     ]);
   }
-  const attachments = input.attachments.length ? await resolveAttachments(p, party, input.attachments) : [];
+  const attachments = await resolveAttachments(p, party, input.attachments);
   const now = p.clock.now().toISOString();
   const version = current.version + 1;
   const revision = randomToken(8);
@@ -134,7 +125,9 @@ async function withdrawAttachmentFiles(p: ChangePlatform, statement: Statement, 
   if (attachments.length === 0) return;
   const originalId = statement.translationOf ?? statement.id;
   const original = originalId === statement.id ? statement : await readStatement(p, originalId);
-  const family = [original, ...(await Promise.all((original?.translations ?? []).map((t) => readStatement(p, t.id))))];
+  // The other live versions: this one, and those retracted (their files left already), need no read.
+  const others = (original?.translations ?? []).filter((t) => t.id !== statement.id && !t.retracted);
+  const family = [original, ...(await Promise.all(others.map((t) => readStatement(p, t.id))))];
   const shown = new Set(family.flatMap((s) => (s && s.id !== statement.id && !s.retraction ? (s.attachments ?? []).map((a) => a.id) : [])));
   const keys = attachments.filter((a) => !shown.has(a.id)).map((a) => attachmentSiteKey(a.id, a.name));
   if (keys.length) await p.site.delete(keys);
@@ -149,8 +142,7 @@ export async function retractStatement(p: ChangePlatform, party: string, id: str
   const parsed = RetractionInput.safeParse(body);
   if (!parsed.success) throw new ValidationError('The retraction is not valid.', fieldIssues(parsed.error.issues));
   for (let attempt = 0; attempt < RETRACT_ATTEMPTS; attempt++) {
-    const current = await readStatement(p, id);
-    if (!current) throw new NotFoundError(`No statement "${id}".`);
+    const current = await requireStatement(p, id);
     if (current.party !== party) throw new ForbiddenError(`Only its author, "${current.party}", may retract this statement.`);
     let retracted = current;
     if (!current.retraction) {

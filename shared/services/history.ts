@@ -20,16 +20,17 @@ export async function textVersions(p: StatementStore, current: Statement, only?:
     ...(current.corrections ?? []),
   ].filter((e) => only === undefined || e.version === only);
   const read = async (version: number, revision?: string): Promise<Statement> => {
-    // The first version is current until a correction (signatures change no text).
-    if (version === current.version || (version === 1 && !current.corrections?.length)) return current;
+    // The first version is current until a correction (signatures change no text); a retracted statement's
+    // history shows no text, so none is read.
+    if (version === current.version || (version === 1 && !current.corrections?.length) || current.retraction) return current;
     const bytes = await p.blobs.get(statementBlobKey(current.id, version, revision));
     if (!bytes) throw new Error(`statement ${current.id}: version ${version} is not stored`);
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as Statement;
   };
-  const versions: TextVersion[] = [];
-  for (const e of entries) {
-    const s = await read(e.version, e.revision);
-    versions.push({ version: e.version, at: e.at, ...(e.note !== undefined ? { note: e.note } : {}), title: s.title, text: s.bodyText });
-  }
-  return versions;
+  return Promise.all(
+    entries.map(async (e): Promise<TextVersion> => {
+      const s = await read(e.version, e.revision);
+      return { version: e.version, at: e.at, ...(e.note !== undefined ? { note: e.note } : {}), title: s.title, text: s.bodyText };
+    }),
+  );
 }

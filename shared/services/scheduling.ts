@@ -12,7 +12,6 @@ import {
   scheduledPrefix,
   scheduledView,
 } from '../domain/scheduled.js';
-import * as z from '../domain/schema.js';
 import type { ValidStatementInput } from '../domain/statement.js';
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -111,10 +110,6 @@ export async function getScheduled(p: SchedulingPlatform, party: string, id: str
 }
 
 /** The query of GET /v1/scheduled. */
-export const ScheduledListQuery = z.object({
-  cursor: z.optional(z.string().check(z.maxLength(500))),
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
-});
 
 /** In the order they were scheduled, without their text. */
 export async function listScheduled(

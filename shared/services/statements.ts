@@ -4,10 +4,11 @@ import { newStatementId, randomToken, sha256Hex } from '../domain/ids.js';
 import { htmlToText, markdownToSafeHtml } from '../domain/markdown.js';
 import * as z from '../domain/schema.js';
 import { directionOf, type Statement, StatementInput, statementBlobKey, summarise } from '../domain/statement.js';
-import { ConflictError, ForbiddenError, fieldIssues, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, fieldIssues, ValidationError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import { publishAttachmentFiles, resolveAttachments } from './attachments.js';
-import { readStatement, type StatementStore } from './read-statement.js';
+import { storeNextVersion } from './next-version.js';
+import { readStatement, requireStatement, type StatementStore } from './read-statement.js';
 import { type ScheduledSubmission, scheduleSubmission } from './scheduling.js';
 import { linkTranslation, originalFor } from './translations.js';
 
@@ -151,8 +152,7 @@ const SIGN_ATTEMPTS = 5;
  */
 export async function signStatement(p: StatementStore & Pick<Platform, 'clock'>, actingParty: string, id: string): Promise<Submission> {
   for (let attempt = 0; attempt < SIGN_ATTEMPTS; attempt++) {
-    const current = await readStatement(p, id);
-    if (!current) throw new NotFoundError(`No statement "${id}".`);
+    const current = await requireStatement(p, id);
     if (current.party === actingParty) throw new ConflictError('The author signs a statement by publishing it; there is nothing to sign.');
     if (current.retraction) throw new ConflictError('This statement was retracted by its author; it can no longer be signed.');
     if (current.cosigners.includes(actingParty)) return { statement: current, created: false };
@@ -170,10 +170,9 @@ export async function signStatement(p: StatementStore & Pick<Platform, 'clock'>,
       signatures: [...current.signatures, { party: actingParty, signedAt: now }],
       revision: randomToken(8),
     };
-    await p.blobs.put(statementBlobKey(id, next.version, next.revision), JSON.stringify(next), 'application/json');
     const event: StatementEvent = { type: 'statement.signed', statementId: id, version: next.version, party: actingParty, occurredAt: now };
     // Two parties signing at once: one update wins, the other reads again and signs the newer version.
-    if (await p.statements.update(summarise(next), current.version, event)) return { statement: next, created: true };
+    if (await storeNextVersion(p, current, next, event)) return { statement: next, created: true };
   }
   throw new ConflictError('The statement kept changing while signing; try again.');
 }
@@ -185,12 +184,6 @@ export async function checkCosigners(p: Pick<Platform, 'parties'>, actingParty: 
   }
   if (issues.length) throw new ValidationError('Some cosigning parties do not exist.', issues);
 }
-
-/** The query of GET /v1/invitations: a page of the statements awaiting the office's signature. */
-export const InvitationQuery = z.object({
-  cursor: z.optional(z.string().check(z.maxLength(500))),
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
-});
 
 export const ListQuery = z.object({
   party: z.optional(z.string()),

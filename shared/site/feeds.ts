@@ -1,6 +1,7 @@
 // Atom and JSON Feed for a listing, built with `feed`: the listing's newest statements, dated by
 // publication (not by the time of rendering), so the same statements always give the same bytes.
 import { Feed } from 'feed';
+import { escapeHtml } from '../domain/html-policy.js';
 import type { Party } from '../domain/party.js';
 import { lastChangeOf, type StatementSummary, signatories, statementPath } from '../domain/statement.js';
 
@@ -14,14 +15,9 @@ export interface ListingFeed {
 
 export const FEED_FILES = { atom: 'feed.xml', json: 'feed.json' } as const;
 
-/** Plain text as HTML text: Atom's title and summary are `type="html"`, which feed readers render as markup. */
-function asHtmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 export function renderFeeds(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>): { atom: string; json: string } {
   // JSON Feed's title and summary are plain text; Atom's (as `feed` writes them) are HTML: escaped there only.
-  return { atom: buildFeed(siteUrl, listing, parties, asHtmlText).atom1(), json: buildFeed(siteUrl, listing, parties, (t) => t).json1() };
+  return { atom: buildFeed(siteUrl, listing, parties, escapeHtml).atom1(), json: buildFeed(siteUrl, listing, parties, (t) => t).json1() };
 }
 
 function buildFeed(siteUrl: string, listing: ListingFeed, parties: Map<string, Party>, text: (plain: string) => string): Feed {

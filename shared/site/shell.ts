@@ -1,5 +1,5 @@
 // The site's shell: files that do not depend on any statement (stylesheet, search page and its script,
-// the 404 page), and placeholders for the pages render-pages writes once something is published (the
+// the 404 page, the web desk's stylesheet and script), and placeholders for the pages render-pages writes once something is published (the
 // subscribe page among them: it lists the parties, countries, languages and topics).
 // Published at local start-up, and by the CDK deployment on AWS.
 import { existsSync } from 'node:fs';
@@ -7,7 +7,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { deskAssets } from '../desk/assets.js';
 import { PreconditionFailedError } from '../errors.js';
 import type { ObjectStore } from '../ports.js';
 import { renderSearchPage } from './templates/pages.js';
@@ -41,10 +40,10 @@ export function robotsTxt(siteUrl?: string): string {
   return `User-agent: *\nAllow: /\nDisallow: /v1/\n${siteUrl ? `\nSitemap: ${siteUrl}/sitemap.xml\n` : ''}`;
 }
 
-/** The shell; `siteUrl` (the public origin) adds the sitemap's address to robots.txt. */
-export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
+/** A page's script: its entry module bundled for the browser, served from our own origin (the CSP allows no other). */
+async function browserScript(entry: string): Promise<string> {
   const bundle = await build({
-    entryPoints: [sourceFile('../search/browser/search-page.ts')],
+    entryPoints: [sourceFile(entry)],
     bundle: true,
     format: 'esm',
     target: 'es2022',
@@ -53,15 +52,24 @@ export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
     logLevel: 'silent',
   });
   const script = bundle.outputFiles[0]?.text;
-  if (!script) throw new Error('esbuild produced no search script');
+  if (!script) throw new Error(`esbuild produced no script from ${entry}`);
+  return script;
+}
+
+const CSS = 'text/css; charset=utf-8';
+const JS = 'text/javascript; charset=utf-8';
+
+/** The shell; `siteUrl` (the public origin) adds the sitemap's address to robots.txt. */
+export async function buildSiteShell(siteUrl?: string): Promise<SiteFile[]> {
   return [
-    { key: 'assets/site.css', body: await fs.readFile(sourceFile('assets/site.css'), 'utf8'), contentType: 'text/css; charset=utf-8' },
-    { key: 'assets/search.js', body: script, contentType: 'text/javascript; charset=utf-8' },
+    { key: 'assets/site.css', body: await fs.readFile(sourceFile('assets/site.css'), 'utf8'), contentType: CSS },
+    { key: 'assets/search.js', body: await browserScript('../search/browser/search-page.ts'), contentType: JS },
     { key: 'search/index.html', body: await renderSearchPage(), contentType: HTML },
     { key: '404.html', body: await renderNotFoundPage(), contentType: HTML },
     { key: 'robots.txt', body: robotsTxt(siteUrl), contentType: 'text/plain; charset=utf-8' },
-    // The web desk's stylesheet and script (shared/desk/assets.ts).
-    ...(await deskAssets(sourceFile)),
+    // The web desk's (functions/api/desk).
+    { key: 'assets/desk.css', body: await fs.readFile(sourceFile('../desk/desk.css'), 'utf8'), contentType: CSS },
+    { key: 'assets/desk.js', body: await browserScript('../desk/desk-page.ts'), contentType: JS },
     ...(await Promise.all(
       [
         ['index.html', 'Latest statements'],

@@ -7,7 +7,7 @@ import { SitemapIndexStream, SitemapStream, streamToPromise } from 'sitemap';
 import { encodeCursor } from '../adapters/cursor.js';
 import { HOME_LISTING, kindFolder, LISTING_KINDS, listingHref } from '../domain/listings.js';
 import type { StatementSummary } from '../domain/statement.js';
-import { lastChangeOf, listingKey, statementPath } from '../domain/statement.js';
+import { lastModifiedOf, listingKey, statementPath } from '../domain/statement.js';
 import type { Platform } from '../platform.js';
 import { contentsComment, contentsOf, type PageContents, parseContentsComment } from './page-contents.js';
 import type { BuiltPage, FileFormat } from './publish-page.js';
@@ -56,9 +56,7 @@ export function monthSitemap(p: Pick<Platform, 'statements' | 'config'>, month: 
     const xml = await xmlOf(
       new SitemapStream({ hostname: p.config.siteUrl }),
       // A retracted statement's page stays (marked noindex), out of the sitemap.
-      items
-        .filter((s) => !s.retraction)
-        .map((s) => ({ url: statementPath(s.id), lastmod: [s.signatures.at(-1)?.signedAt ?? '', lastChangeOf(s)].sort().at(-1) })),
+      items.filter((s) => !s.retraction).map((s) => ({ url: statementPath(s.id), lastmod: lastModifiedOf(s) })),
     );
     const mustInclude = own.filter((s) => monthOf(s.publishedAt) === month).map(listingKey);
     return { html: `${xml}\n${contentsComment(contents)}\n`, contents, mustInclude };

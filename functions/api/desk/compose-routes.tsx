@@ -21,7 +21,7 @@ import { MAX_FORM_BYTES } from './form.js';
 import { html, noticeOf } from './render.js';
 import type { DeskGuards, DeskPlatform } from './routes.js';
 import type { DeskEnv } from './session.js';
-import { officeOf } from './statements-page.js';
+import { officeFrom } from './statements-page.js';
 import { ComposePage, type ComposePageProps, type ComposeValues } from './templates/compose.js';
 import type { FieldErrors } from './templates/fields.js';
 import { isTimeZone, zonedTimeToInstant } from './time-zone.js';
@@ -41,12 +41,8 @@ export async function renderCompose(
   >,
 ) {
   const party = c.get('party');
-  const [office, own, parties, recent] = await Promise.all([
-    officeOf(p, { party, csrf: c.get('csrf') }),
-    p.parties.get(party),
-    p.parties.list(),
-    p.statements.list({ party, limit: 50 }),
-  ]);
+  const [own, parties, recent] = await Promise.all([p.parties.get(party), p.parties.list(), p.statements.list({ party, limit: 50 })]);
+  const office = officeFrom(own, { party, csrf: c.get('csrf') });
   const { values, errors } = page;
   return html(
     c,

@@ -3,7 +3,7 @@
 import type { Context, Hono } from 'hono';
 import { detectAttachmentType } from '../../../shared/domain/attachment-files.js';
 import { ValidationError } from '../../../shared/errors.js';
-import { completeAttachment, ownAttachment, prepareAttachment } from '../../../shared/services/attachments.js';
+import { attachmentUploadKey, completeAttachment, prepareAttachment } from '../../../shared/services/attachments.js';
 import { recordAction } from '../audit.js';
 import type { DeskGuards, DeskPlatform } from './routes.js';
 import type { DeskEnv } from './session.js';
@@ -25,8 +25,7 @@ export async function attachPostedFile(
   if (!contentType) return { error: `${file.name || 'The file'} is not a PDF, JPEG, PNG or WebP file (by its content).` };
   try {
     const { id } = await prepareAttachment(p, party, { filename: file.name || 'file', contentType, size: bytes.byteLength });
-    const record = await ownAttachment(p, party, id);
-    await p.blobs.put(record.uploadKey, bytes, contentType);
+    await p.blobs.put(attachmentUploadKey(party, id), bytes, contentType);
     const view = await completeAttachment(p, party, id);
     await recordAction(p, c, 'attachment.upload', id, view.name);
     return { id, name: view.name, contentType: view.contentType, alt };

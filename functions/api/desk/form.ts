@@ -1,13 +1,7 @@
 // The desk's form posts: URL-encoded or multipart (a file attached without JavaScript), read within a limit.
 import type { MiddlewareHandler } from 'hono';
-import {
-  AppError,
-  IncompleteBodyError,
-  MalformedRequestError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../../shared/errors.js';
-import { readBodyText } from '../body.js';
+import { MalformedRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../shared/errors.js';
+import { readBodyBytes, readBodyText } from '../body.js';
 
 /** A statement's text is at most 500,000 characters of Markdown (up to 4 bytes each), with its other fields. */
 export const MAX_FORM_BYTES = 2_100_000;
@@ -31,37 +25,23 @@ export class DeskForm {
   }
 }
 
-async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      size += r.value.byteLength;
-      if (size > maxBytes) throw new PayloadTooLargeError(`A desk form may be at most ${maxBytes} bytes.`);
-      chunks.push(r.value);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => {});
-    throw e instanceof AppError ? e : new IncompleteBodyError('The form is incomplete: the browser stopped sending before its end.');
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
+const tooLarge = (maxBytes: number) => `A desk form may be at most ${maxBytes} bytes.`;
 
 export async function readDeskForm(req: Request, maxBytes: number): Promise<DeskForm> {
   const type = req.headers.get('content-type') ?? '';
   if (Number(req.headers.get('content-length') ?? 0) > maxBytes) {
-    throw new PayloadTooLargeError(`A desk form may be at most ${maxBytes} bytes.`);
+    throw new PayloadTooLargeError(tooLarge(maxBytes));
   }
   if (/^application\/x-www-form-urlencoded\b/i.test(type)) {
     return new DeskForm([...new URLSearchParams(await readBodyText(req, maxBytes)).entries()]);
   }
   if (/^multipart\/form-data\b/i.test(type)) {
     // Read within the limit first: formData() alone would read a body of any size.
-    const parsed = await new Response(await readBodyBytes(req, maxBytes), { headers: { 'content-type': type } }).formData().catch(() => {
-      throw new MalformedRequestError('The form is not valid multipart/form-data.');
-    });
+    const parsed = await new Response(await readBodyBytes(req, maxBytes, tooLarge(maxBytes)), { headers: { 'content-type': type } })
+      .formData()
+      .catch(() => {
+        throw new MalformedRequestError('The form is not valid multipart/form-data.');
+      });
     const fields: Array<[string, string]> = [];
     const files = new Map<string, File[]>();
     for (const [name, value] of parsed.entries()) {

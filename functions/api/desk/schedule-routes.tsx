@@ -10,7 +10,6 @@ import { MAX_COMPOSE_BYTES, refusalErrors, renderCompose, scheduledInstant } fro
 import { attachPostedFile } from './desk-attachments.js';
 import type { DeskGuards, DeskPlatform } from './routes.js';
 import type { DeskEnv } from './session.js';
-import { officeOf } from './statements-page.js';
 import type { ComposeValues } from './templates/compose.js';
 import type { FieldErrors } from './templates/fields.js';
 import { StatementTitle } from './templates/layout.js';
@@ -49,7 +48,6 @@ export function addScheduleRoutes(desk: Hono<DeskEnv>, p: DeskPlatform, guards: 
     errors: FieldErrors,
     status: 200 | 409 | 412 | 422 = 200,
   ) => {
-    const office = await officeOf(p, { party: c.get('party'), csrf: c.get('csrf') });
     return renderCompose(c, p, {
       values,
       errors,
@@ -64,7 +62,7 @@ export function addScheduleRoutes(desk: Hono<DeskEnv>, p: DeskPlatform, guards: 
       buttons: { publish: null, schedule: 'Save the changes' },
       hidden: { revision: String(view.revision) },
       intro: <ScheduledRecord view={view} timeZone={values.timeZone} />,
-      after: <CancelScheduled view={view} csrf={office.csrf} errors={errors} />,
+      after: <CancelScheduled view={view} csrf={c.get('csrf')} errors={errors} />,
     });
   };
 

@@ -1,5 +1,6 @@
 // The desk's home: the office's scheduled statements, then its published ones with their states, paged.
 import type { Context } from 'hono';
+import type { Party } from '../../../shared/domain/party.js';
 import { listScheduled } from '../../../shared/services/scheduling.js';
 import { html, noticeOf } from './render.js';
 import type { DeskPlatform } from './routes.js';
@@ -12,9 +13,13 @@ const PAGE_SIZE = 25;
 const SCHEDULED_SHOWN = 100;
 
 /** The office as the desk's frame shows it: its name, and the token its sign-out form carries. */
+export function officeFrom(own: Party | undefined, signedIn: Pick<SignedIn, 'party' | 'csrf'>) {
+  return { name: own?.name ?? signedIn.party, csrf: signedIn.csrf, party: signedIn.party, country: own?.country };
+}
+
+/** officeFrom, reading the office's party. */
 export async function officeOf(p: Pick<DeskPlatform, 'parties'>, signedIn: Pick<SignedIn, 'party' | 'csrf'>) {
-  const party = await p.parties.get(signedIn.party);
-  return { name: party?.name ?? signedIn.party, csrf: signedIn.csrf, party: signedIn.party, country: party?.country };
+  return officeFrom(await p.parties.get(signedIn.party), signedIn);
 }
 
 export async function statementsPage(c: Context<DeskEnv>, p: DeskPlatform) {

@@ -4,7 +4,7 @@ import { AUDIT_LOG_DAYS, type AuditEntry } from '../../domain/audit.js';
 import { randomToken } from '../../domain/ids.js';
 import { expiresAfterDays } from '../../domain/retention.js';
 import type { AuditLog, Page } from '../../ports.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, pageOf } from '../cursor.js';
 import { queryItems, type TableRef } from './dynamo-table.js';
 
 export class DynamoAuditLog implements AuditLog {
@@ -36,11 +36,11 @@ export class DynamoAuditLog implements AuditLog {
       },
       page.limit + 1,
     );
-    const shown = items.slice(0, page.limit);
-    const last = shown.at(-1);
-    return {
-      items: shown.map((i) => i.data as AuditEntry),
-      ...(items.length > page.limit && last ? { nextCursor: encodeCursor(last.sk as string) } : {}),
-    };
+    return pageOf(
+      items,
+      page.limit,
+      (last) => encodeCursor(last.sk as string),
+      (i) => i.data as AuditEntry,
+    );
   }
 }

@@ -4,7 +4,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledStatement } from '../../domain/scheduled.js';
 import type { EmbargoTimer, Page, ScheduledStatements } from '../../ports.js';
-import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { decodeIdCursor, encodeIdCursor, pageOf } from '../cursor.js';
 import { GSI, getData, isConditionFailure, queryItems, type TableRef } from './dynamo-table.js';
 
 export const SCHEDULED_ITEMS = 'SCHEDULED#';
@@ -84,9 +84,12 @@ export class DynamoScheduledStatements implements ScheduledStatements {
       },
       page.limit + 1,
     );
-    const records = items.slice(0, page.limit).map((i) => i.data as ScheduledStatement);
-    const last = records.at(-1);
-    return { items: records, ...(items.length > page.limit && last ? { nextCursor: encodeIdCursor(last.id) } : {}) };
+    return pageOf(
+      items.map((i) => i.data as ScheduledStatement),
+      page.limit,
+      (last) => encodeIdCursor(last.id),
+      (record) => record,
+    );
   }
 
   async due(until: string, limit: number) {

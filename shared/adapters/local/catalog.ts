@@ -4,7 +4,7 @@ import type { Party } from '../../domain/party.js';
 import { lastUseStaleAt, type PressKeyRecord } from '../../domain/press-key.js';
 import { awaitsSignatureOf, listingKey, type StatementSummary, signatories } from '../../domain/statement.js';
 import type { IdempotencyRecord, Page, PartyRepository, PressKeyRepository, StatementRecord, StatementRepository } from '../../ports.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, pageOf } from '../cursor.js';
 import type { Db } from './sqlite.js';
 import { enterListings } from './sqlite-listings.js';
 
@@ -210,12 +210,13 @@ export class SqliteStatementRepository implements StatementRepository {
          WHERE i.party = ? AND i.listing_key < ? ORDER BY i.listing_key DESC LIMIT ?`,
       )
       .all(party, before, q.limit + 1) as Array<{ listing_key: string; json: string }>;
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => JSON.parse(r.json) as StatementSummary).filter((s) => awaitsSignatureOf(s, party)),
-      ...(rows.length > q.limit && last ? { nextCursor: encodeCursor(last.listing_key) } : {}),
-    };
+    const page = pageOf(
+      rows,
+      q.limit,
+      (last) => encodeCursor(last.listing_key),
+      (r) => JSON.parse(r.json) as StatementSummary,
+    );
+    return { ...page, items: page.items.filter((s) => awaitsSignatureOf(s, party)) };
   }
 
   async listStoredSince(q: { since: string; limit: number; cursor?: string }): Promise<Page<StatementRecord>> {

@@ -2,6 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import type { ConsumerName } from '../../domain/events.js';
+import { sql } from './prepared.js';
 import type { Db } from './sqlite.js';
 
 export interface QueueSettings {
@@ -33,14 +34,8 @@ export interface DeadLetter extends QueueMessage {
 
 export class SqliteQueues {
   /** The statements a busy queue runs for every message, prepared once. */
-  private readonly prepared = new Map<string, Database.Statement>();
   private sql(text: string): Database.Statement {
-    let statement = this.prepared.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.prepared.set(text, statement);
-    }
-    return statement as Database.Statement;
+    return sql(this.db, text);
   }
 
   constructor(

@@ -2,7 +2,7 @@
 import { type AuditEntry, auditCutoff } from '../../domain/audit.js';
 import { randomToken } from '../../domain/ids.js';
 import type { AuditLog, Page } from '../../ports.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, pageOf } from '../cursor.js';
 import type { Db } from './sqlite.js';
 
 /** sort_key is "<at>#<random>": time order, and two entries in the same millisecond both kept. */
@@ -50,11 +50,11 @@ export class SqliteAuditLog implements AuditLog {
     const rows = this.db
       .prepare('SELECT sort_key, json FROM audit_log WHERE party = ? AND sort_key < ? ORDER BY sort_key DESC LIMIT ?')
       .all(party, before, page.limit + 1) as Array<{ sort_key: string; json: string }>;
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map((r) => JSON.parse(r.json) as AuditEntry),
-      ...(rows.length > page.limit && last ? { nextCursor: encodeCursor(last.sort_key) } : {}),
-    };
+    return pageOf(
+      rows,
+      page.limit,
+      (last) => encodeCursor(last.sort_key),
+      (r) => JSON.parse(r.json) as AuditEntry,
+    );
   }
 }

@@ -1,6 +1,4 @@
 // Email on SQLite: subscribers filed under their buckets, the send ledger's leases, mailings, daily counts, and the job queue.
-
-import type Database from 'better-sqlite3';
 import { type EmailJob, isNotice, type Mailing } from '../../domain/mailing.js';
 import { expiresAfterDays, SEND_LEDGER_DAYS } from '../../domain/retention.js';
 import { normaliseSubscriber, type Subscriber, subscriberBuckets } from '../../domain/subscriber.js';
@@ -15,7 +13,8 @@ import type {
   SendLedger,
   SubscriberRepository,
 } from '../../ports.js';
-import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { decodeIdCursor, encodeIdCursor, pageOf } from '../cursor.js';
+import { sql } from './prepared.js';
 import type { SqliteQueues } from './queues.js';
 import type { Db } from './sqlite.js';
 
@@ -41,27 +40,15 @@ export const EMAIL_NOTICES_QUEUE = 'email-notices';
 
 type JsonRow = { json: string };
 
-/** Each SQL text prepared once per database: a send job runs a handful of statements, thousands of times. */
-const prepared = new WeakMap<Db, Map<string, Database.Statement>>();
-function sql(db: Db, text: string): Database.Statement {
-  let cache = prepared.get(db);
-  if (!cache) {
-    cache = new Map();
-    prepared.set(db, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = db.prepare(text);
-    cache.set(text, statement);
-  }
-  return statement;
-}
 const subscriberOf = (r: JsonRow) => normaliseSubscriber(JSON.parse(r.json));
 
-function pageOf<T>(rows: T[], limit: number, idOf: (t: T) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, ...(rows.length > limit && last ? { nextCursor: encodeIdCursor(idOf(last)) } : {}) };
+function pageById<T>(rows: T[], limit: number, idOf: (t: T) => string): Page<T> {
+  return pageOf(
+    rows,
+    limit,
+    (last) => encodeIdCursor(idOf(last)),
+    (row) => row,
+  );
 }
 
 /** Files a subscriber under its buckets, replacing what it was filed under (inside the caller's transaction). */
@@ -132,14 +119,14 @@ export class SqliteSubscriberRepository implements SubscriberRepository {
       `SELECT s.json FROM subscriber_buckets b JOIN subscribers s ON s.id = b.subscriber_id
          WHERE b.bucket = ? AND b.subscriber_id > ? ORDER BY b.subscriber_id LIMIT ?`,
     ).all(bucket, q.cursor ? decodeIdCursor(q.cursor) : '', q.limit + 1) as JsonRow[];
-    return pageOf(rows.map(subscriberOf), q.limit, (s) => s.id);
+    return pageById(rows.map(subscriberOf), q.limit, (s) => s.id);
   }
   async list(q: { limit: number; cursor?: string }) {
     const rows = sql(this.db, 'SELECT json FROM subscribers WHERE id > ? ORDER BY id LIMIT ?').all(
       q.cursor ? decodeIdCursor(q.cursor) : '',
       q.limit + 1,
     ) as JsonRow[];
-    return pageOf(rows.map(subscriberOf), q.limit, (s) => s.id);
+    return pageById(rows.map(subscriberOf), q.limit, (s) => s.id);
   }
   async remove(id: string) {
     return this.db

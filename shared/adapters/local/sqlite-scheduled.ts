@@ -2,7 +2,7 @@
 // this table itself (start-embargo-clock.ts), so setting a timer only wakes it early.
 import type { ScheduledStatement, ScheduledTarget } from '../../domain/scheduled.js';
 import type { EmbargoTimer, Page, ScheduledStatements } from '../../ports.js';
-import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { decodeIdCursor, encodeIdCursor, pageOf } from '../cursor.js';
 import type { Db } from './sqlite.js';
 
 export const SCHEDULED_SCHEMA = `
@@ -52,9 +52,7 @@ export class SqliteScheduledStatements implements ScheduledStatements {
     const rows = this.db
       .prepare('SELECT id, json FROM scheduled_statements WHERE party = ? AND id > ? ORDER BY id LIMIT ?')
       .all(party, after, page.limit + 1) as Array<Row & { id: string }>;
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return { items: items.map(record), ...(rows.length > page.limit && last ? { nextCursor: encodeIdCursor(last.id) } : {}) };
+    return pageOf(rows, page.limit, (last) => encodeIdCursor(last.id), record);
   }
 
   async due(until: string, limit: number) {

@@ -1,7 +1,7 @@
 // What a statement page tells machines: its canonical URL, Open Graph tags for link previews, and a
 // schema.org NewsArticle as JSON-LD (a data block: never executed, so the strict CSP allows it).
 import type { Party } from '../../domain/party.js';
-import { lastChangeOf, type Statement, signatories, statementPath } from '../../domain/statement.js';
+import { lastModifiedOf, type Statement, signatories, statementPath } from '../../domain/statement.js';
 
 /** JSON inside <script>: "<" escaped, so no text can close the element; the line separators too. */
 export function jsonForScript(value: unknown): string {
@@ -14,7 +14,7 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** What a link preview says of the statement: its summary, or once retracted, that it was and why (never its text). */
-function describe(s: Statement): string {
+export function describe(s: Pick<Statement, 'retraction' | 'summary'>): string {
   return s.retraction ? `Retracted by its author: ${s.retraction.reason}` : s.summary;
 }
 
@@ -28,7 +28,7 @@ export function newsArticle(s: Statement, parties: Map<string, Party>, url: stri
     mainEntityOfPage: url,
     inLanguage: s.language,
     datePublished: s.publishedAt,
-    dateModified: [s.signatures.at(-1)?.signedAt ?? '', lastChangeOf(s)].sort().at(-1),
+    dateModified: lastModifiedOf(s),
     author: signatories(s).map((id) => ({ '@type': 'Organization', name: parties.get(id)?.name ?? id })),
     ...(s.topics.length ? { keywords: s.topics.join(', ') } : {}),
     ...(s.sourceUrl ? { isBasedOn: s.sourceUrl } : {}),

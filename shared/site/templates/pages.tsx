@@ -5,7 +5,7 @@ import { languageName } from '../../domain/language.js';
 import { listingHref } from '../../domain/listings.js';
 import { countryName, type Party } from '../../domain/party.js';
 import { type Statement, type StatementSummary, signatories, statementPath } from '../../domain/statement.js';
-import { ArticleHead } from './article-head.js';
+import { ArticleHead, describe } from './article-head.js';
 import { Attachments } from './attachments.js';
 import { Layout, renderDocument } from './layout.js';
 import { DateLine, PartyNames, Summary } from './statement-list.js';
@@ -82,7 +82,7 @@ export function renderStatementPage(
       title={s.retraction ? `Retracted: ${s.title}` : s.title}
       lang={s.language}
       dir={s.dir}
-      description={s.retraction ? `Retracted by its author: ${s.retraction.reason}` : s.summary || undefined}
+      description={describe(s) || undefined}
       contents={contents}
       head={
         <>
